@@ -1,0 +1,44 @@
+# The two set-up commands (see README): `make test` and `make run`.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+MODEL ?=
+PROMPT ?= 请把空调调到22度，然后打开座椅加热。
+DEFAULT_MODEL := models/r1-distill-qwen-1.5b-q4_k_m.gguf
+
+.PHONY: deps build test test-asan run fuzz bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DONBOARD_WERROR=$(if $(CI),ON,OFF) > /dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONBOARD_SANITIZE=ON -DONBOARD_WERROR=ON -DONBOARD_BENCH=OFF > /dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ONBOARD_SANITIZED=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONBOARD_FUZZ=ON -DONBOARD_TESTS=OFF -DONBOARD_BENCH=OFF > /dev/null
+	cmake --build build-fuzz -j $(JOBS)
+	bash fuzz/run-all.sh build-fuzz $(or $(FUZZ_SECONDS),30)
+
+# Builds, makes a default model when none is given, and streams a cockpit prompt.
+run: build
+	@if [ -z "$(MODEL)" ] && [ ! -f $(DEFAULT_MODEL) ]; then \
+	  mkdir -p models && \
+	  $(BUILD)/onboard synth --model r1-distill-qwen-1.5b -o models/r1-distill-qwen-1.5b-f16.gguf --type F16 && \
+	  $(BUILD)/onboard quantize models/r1-distill-qwen-1.5b-f16.gguf $(DEFAULT_MODEL) Q4_K_M && \
+	  rm -f models/r1-distill-qwen-1.5b-f16.gguf; fi
+	$(BUILD)/onboard run -m $(or $(MODEL),$(DEFAULT_MODEL)) -p "$(PROMPT)" -n 64
+
+bench: build
+	$(BUILD)/onboard bench -m $(or $(MODEL),$(DEFAULT_MODEL))
+
+clean:
+	rm -rf build build-asan build-fuzz
