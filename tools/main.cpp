@@ -1,6 +1,7 @@
 // `onboard` command: one subcommand per file (tools/cmd_*.cpp), dispatched here.
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <string>
 
 #include "commands.h"
@@ -14,7 +15,12 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"run", onboard::cli::cmd_run, "run one prompt and stream the answer"},
+    {"chat", onboard::cli::cmd_chat, "talk with a model, reasoning shown apart from the answer"},
     {"inspect", onboard::cli::cmd_inspect, "show a model file's metadata and tensor table"},
+    {"tokenize", onboard::cli::cmd_tokenize, "print the token ids of a text"},
+    {"synth", onboard::cli::cmd_synth, "write a random-weight model with a real model's exact shapes"},
+    {"quantize", onboard::cli::cmd_quantize, "convert a model file to a quantization type mixture"},
 };
 
 void usage() {
@@ -30,8 +36,15 @@ int main(int argc, char** argv) {
     usage();
     return argc < 2 ? 2 : 0;
   }
-  for (const auto& c : kCommands)
-    if (std::string(argv[1]) == c.name) return c.run(argc - 1, argv + 1);
+  for (const auto& c : kCommands) {
+    if (std::string(argv[1]) != c.name) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "onboard %s: internal error: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
   std::fprintf(stderr, "onboard: unknown command '%s'\n", argv[1]);
   usage();
   return 2;

@@ -1,0 +1,17 @@
+// Causal scaled-dot-product attention of one query position against the cached keys and
+// values (reference §1.2): softmax in float over positions 0..n_kv-1, GQA head mapping
+// h -> h / (n_head / n_head_kv).
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/kv_cache.h"
+
+namespace onboard::kernels {
+
+// q: n_head * head_dim; out: n_head * head_dim; scores: scratch of n_kv floats.
+void attend(const float* q, const runtime::KvCache& cache, int64_t layer, int64_t n_kv, int64_t n_head,
+            int64_t n_head_kv, int64_t head_dim, float scale, float* out, float* scores, int64_t head_begin,
+            int64_t head_end);
+
+}  // namespace onboard::kernels

@@ -1,0 +1,22 @@
+// A model file opened for use: weights, tokenizer and chat template from one GGUF.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "model/model.h"
+#include "text/tokenizer.h"
+
+namespace onboard::runtime {
+
+struct LoadedModel {
+  std::unique_ptr<model::Model> model;
+  text::Tokenizer tokenizer;
+  std::string chat_template;  // tokenizer.chat_template, may be empty
+  double load_seconds = 0;
+};
+
+Expected<std::unique_ptr<LoadedModel>> load(const std::string& path);
+
+}  // namespace onboard::runtime
