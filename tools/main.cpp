@@ -17,6 +17,7 @@ struct Command {
 const Command kCommands[] = {
     {"run", onboard::cli::cmd_run, "run one prompt and stream the answer"},
     {"chat", onboard::cli::cmd_chat, "talk with a model, reasoning shown apart from the answer"},
+    {"bench", onboard::cli::cmd_bench, "measure load time, prompt and generation speed"},
     {"inspect", onboard::cli::cmd_inspect, "show a model file's metadata and tensor table"},
     {"tokenize", onboard::cli::cmd_tokenize, "print the token ids of a text"},
     {"synth", onboard::cli::cmd_synth, "write a random-weight model with a real model's exact shapes"},

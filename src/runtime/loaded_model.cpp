@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "model/model_config.h"
 #include "text/gguf_vocab.h"
 
 namespace onboard::runtime {
@@ -9,6 +10,7 @@ namespace onboard::runtime {
 Expected<std::unique_ptr<LoadedModel>> load(const std::string& path) {
   const auto t0 = std::chrono::steady_clock::now();
   ONBOARD_ASSIGN_OR_RETURN(gguf::GgufFile file, gguf::GgufFile::open(path));
+  ONBOARD_TRY(model::read_config(file));  // an unknown architecture is the first thing to report
   ONBOARD_ASSIGN_OR_RETURN(text::VocabData vocab, text::vocab_from_gguf(file));
   auto m = std::make_unique<LoadedModel>();
   m->chat_template = vocab.chat_template;

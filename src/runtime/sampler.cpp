@@ -56,56 +56,58 @@ int32_t Sampler::sample(const float* logits) {
   for (int64_t i = 0; i < n_vocab_; ++i) cand_[i] = {static_cast<int32_t>(i), logits[i]};
   if (penalize) apply_penalties(cand_);
   auto by_logit = [](const Candidate& a, const Candidate& b) { return a.logit > b.logit || (a.logit == b.logit && a.id < b.id); };
-  if (params_.temperature <= 0.0f) return std::min_element(cand_.begin(), cand_.end(), by_logit)->id;
+  auto first = cand_.begin();
+  if (params_.temperature <= 0.0f) return std::min_element(first, cand_.end(), by_logit)->id;
 
-  // top-k: keep the k best (sorted); otherwise sort everything once.
+  // top-k: the k best, in any order.
   int64_t n = n_vocab_;
   if (params_.top_k > 0 && params_.top_k < n) {
-    std::partial_sort(cand_.begin(), cand_.begin() + params_.top_k, cand_.begin() + n, by_logit);
+    std::nth_element(first, first + params_.top_k - 1, first + n, by_logit);
     n = params_.top_k;
-  } else {
-    std::sort(cand_.begin(), cand_.begin() + n, by_logit);
   }
-  // Softmax of the survivors (at temperature 1, as the filters see them).
-  auto softmax = [&](int64_t m, float temp) {
-    const float mx = cand_[0].logit;
-    double sum = 0;
-    for (int64_t i = 0; i < m; ++i) {
-      probs_[i] = std::exp((cand_[i].logit - mx) / temp);
-      sum += probs_[i];
-    }
-    for (int64_t i = 0; i < m; ++i) probs_[i] = static_cast<float>(probs_[i] / sum);
-  };
-  softmax(n, 1.0f);
-  // top-p: the smallest prefix whose mass reaches p.
+  // Probabilities at temperature 1 over the top-k set, as the filters see them.
+  float max_logit = -INFINITY;
+  for (int64_t i = 0; i < n; ++i) max_logit = std::max(max_logit, cand_[i].logit);
+  double z = 0;
+  for (int64_t i = 0; i < n; ++i) z += std::exp(static_cast<double>(cand_[i].logit - max_logit));
+  // min-p keeps tokens whose probability is at least min_p times the best one's.
+  if (params_.min_p > 0.0f) {
+    const float floor = max_logit + std::log(params_.min_p);
+    n = std::partition(first, first + n, [&](const Candidate& c) { return c.logit >= floor; }) - first;
+  }
+  // top-p keeps the smallest sorted prefix whose mass reaches p. Sorting only a growing
+  // prefix avoids sorting the whole vocabulary on every token.
+  int64_t keep = n;
   if (params_.top_p > 0.0f && params_.top_p < 1.0f) {
-    double cum = 0;
-    int64_t keep = n;
-    for (int64_t i = 0; i < n; ++i) {
-      cum += probs_[i];
-      if (cum >= params_.top_p) {
+    for (int64_t k = std::min<int64_t>(n, 64);; k = std::min<int64_t>(n, k * 4)) {
+      std::partial_sort(first, first + k, first + n, by_logit);
+      double cum = 0;
+      int64_t i = 0;
+      for (; i < k; ++i) {
+        cum += std::exp(static_cast<double>(cand_[i].logit - max_logit)) / z;
+        if (cum >= params_.top_p) break;
+      }
+      if (i < k) {
         keep = i + 1;
         break;
       }
+      if (k == n) break;
     }
-    n = keep;
   }
-  // min-p: drop tokens below min_p times the best probability.
-  if (params_.min_p > 0.0f) {
-    const float floor = params_.min_p * probs_[0];
-    int64_t keep = 1;
-    while (keep < n && probs_[keep] >= floor) ++keep;
-    n = keep;
+  // Draw from the survivors at the temperature.
+  double total = 0;
+  for (int64_t i = 0; i < keep; ++i) {
+    probs_[i] = static_cast<float>(std::exp(static_cast<double>(cand_[i].logit - max_logit) / params_.temperature));
+    total += probs_[i];
   }
-  softmax(n, params_.temperature);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  const double r = uniform(rng_);
+  const double r = uniform(rng_) * total;
   double cum = 0;
-  for (int64_t i = 0; i < n; ++i) {
+  for (int64_t i = 0; i < keep; ++i) {
     cum += probs_[i];
     if (r < cum) return cand_[i].id;
   }
-  return cand_[n - 1].id;
+  return cand_[keep - 1].id;
 }
 
 }  // namespace onboard::runtime
