@@ -178,19 +178,23 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
   const int64_t n_layer = o.n_layer > 0 ? o.n_layer : p.n_layer;
   SynthResult res;
 
-  ONBOARD_ASSIGN_OR_RETURN(res.tokenizer_path, find_synth_tokenizer(p.tokenizer, o.tokenizer, &res.notes));
-  ONBOARD_ASSIGN_OR_RETURN(text::VocabData vocab, text::load_hf_tokenizer(res.tokenizer_path));
+  text::VocabData vocab;
+  if (!o.no_tokenizer) {
+    ONBOARD_ASSIGN_OR_RETURN(res.tokenizer_path, find_synth_tokenizer(p.tokenizer, o.tokenizer, &res.notes));
+    ONBOARD_ASSIGN_OR_RETURN(vocab, text::load_hf_tokenizer(res.tokenizer_path));
+  }
   res.n_tokens = static_cast<int64_t>(vocab.tokens.size());
   res.n_vocab = std::max(p.n_vocab, res.n_tokens);
-  if (p.tokenizer == "deepseek-v3")
+  if (!o.no_tokenizer && p.tokenizer == "deepseek-v3") {
     res.notes.push_back("no Llama-3 tokenizer is available here; using the DeepSeek-V3 tokenizer (" +
                         std::to_string(res.n_tokens) + " tokens) as a stand-in" +
                         (res.n_vocab != p.n_vocab ? ", so the vocabulary has " + std::to_string(res.n_vocab) +
                                                         " rows instead of " + std::to_string(p.n_vocab)
                                                   : std::string()));
-  else if (res.n_vocab != p.n_vocab)
+  } else if (res.n_vocab != p.n_vocab) {
     res.notes.push_back("the tokenizer has " + std::to_string(res.n_tokens) + " tokens, more than the model's " +
                         std::to_string(p.n_vocab) + " rows; the vocabulary has " + std::to_string(res.n_vocab) + " rows");
+  }
 
   SynthPreset shape = p;
   shape.n_vocab = res.n_vocab;
@@ -220,7 +224,7 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
     w.add_u32(a + "rope.dimension_count", static_cast<uint32_t>(p.head_dim));
   }
   w.add_u32("general.quantization_version", 2);
-  add_tokenizer_keys(w, vocab, res.n_vocab);
+  if (!o.no_tokenizer) add_tokenizer_keys(w, vocab, res.n_vocab);
 
   const int n_threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   auto pool = std::make_shared<ThreadPool>(n_threads);

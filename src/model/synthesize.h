@@ -25,6 +25,9 @@ struct SynthOptions {
   // A directory holding tokenizer.json (or the file itself), or a directory to search like the
   // defaults (a repository root or a fixtures root). Empty: search the default places.
   std::string tokenizer;
+  // Tests only: write no tokenizer keys, and exactly the preset's n_vocab embedding rows (so a
+  // test model can have a small vocabulary; it loads with model::load_model, not runtime::load).
+  bool no_tokenizer = false;
   int threads = 0;  // 0 = all cores
 };
 

@@ -103,7 +103,8 @@ TEST(QuantMixture, RulesPerType) {
   EXPECT_FALSE(find_quant_mix("Q4_K_L").has_value());
 }
 
-// One small F32 model and its reference logits for the whole suite.
+// One small F32 model (no tokenizer, 4096-row vocabulary, so twelve conversions take seconds)
+// and its reference logits for the whole suite.
 class QuantizeFile : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -112,44 +113,45 @@ class QuantizeFile : public ::testing::Test {
     model::SynthOptions o;
     o.type = GgmlType::F32;
     o.seed = 3;
-    o.tokenizer = synth_test::tokenizer_hint();
-    auto r = model::synthesize(synth_test::small_qwen2(), src_, o);
+    o.no_tokenizer = true;
+    auto r = model::synthesize(synth_test::small_qwen2(4096), src_, o);
     if (!r.ok()) {
       error_ = r.error().message;
       return;
     }
-    auto lm = runtime::load(src_);
-    if (!lm.ok()) {
-      error_ = lm.error().message;
-      return;
-    }
-    prompt_ = (*lm)->tokenizer.encode("Turn on the seat heating and play some jazz.", {.add_bos = true});
-    ref_ = run_prompt(*(*lm)->model, prompt_, 0);
+    auto m = synth_test::open_model(src_, &error_);
+    if (m) ref_ = run_prompt(*m, prompt_, 0);
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   void SetUp() override { ASSERT_TRUE(error_.empty()) << error_; }
 
   static inline std::string dir_, src_, error_;
-  static inline std::vector<int32_t> prompt_;
+  static inline const std::vector<int32_t> prompt_ = {1, 17, 300, 2048, 4000, 5, 99, 1234, 3000, 42, 7, 2500, 64, 640, 3333, 8};
   static inline Logits ref_;
 };
 
 struct Bound {
   const char* type;
-  double max_rel_rms;    // ||logits - logits_F32|| / ||logits_F32|| over all prompt positions
-  double min_top1;       // fraction of positions whose argmax matches F32
+  double max_rel_rms;  // ||logits - logits_F32|| / ||logits_F32|| over all 16 prompt positions
+  double min_top1;     // fraction of positions whose argmax matches F32
 };
 
-// Stated bounds, about twice what was measured on this model (seed 3), so a broken quantizer,
-// mixture or kernel fails while rounding noise does not.
+// Stated bounds: about 1.5x the relative RMS error measured on this model (seed 3, 8 layers of
+// random weights, which amplify errors more than trained ones), so a broken quantizer, mixture
+// or kernel fails while ISA-dependent rounding does not. Top-1 agreement is a weak signal on
+// random weights (their logits are nearly flat, so near-ties are common): its bounds are loose.
+// Measured (x86-64 AVX2, 2 threads): F16 0.0005, BF16 0.0044, Q8_0 0.019, Q6_K 0.048,
+// Q5_K_M 0.092, Q5_K_S 0.094, Q4_K_M 0.163, Q4_K_S 0.158, Q4_0 0.205, Q3_K_M 0.264, Q2_K 0.518.
 const Bound kBounds[] = {
-    {"F32", 1e-6, 1.0},   {"F16", 0.005, 1.0},  {"BF16", 0.03, 0.8},  {"Q8_0", 0.02, 0.8},
-    {"Q6_K", 0.04, 0.7},  {"Q5_K_M", 0.07, 0.6}, {"Q5_K_S", 0.08, 0.6}, {"Q4_K_M", 0.15, 0.5},
-    {"Q4_K_S", 0.16, 0.5}, {"Q4_0", 0.2, 0.4},  {"Q3_K_M", 0.3, 0.3},  {"Q2_K", 0.6, 0.0},
+    {"F32", 1e-6, 1.0},    {"F16", 0.003, 1.0},   {"BF16", 0.015, 0.9},  {"Q8_0", 0.03, 0.8},
+    {"Q6_K", 0.07, 0.7},   {"Q5_K_M", 0.13, 0.45}, {"Q5_K_S", 0.14, 0.45}, {"Q4_K_M", 0.23, 0.4},
+    {"Q4_K_S", 0.24, 0.3}, {"Q4_0", 0.3, 0.3},     {"Q3_K_M", 0.4, 0.2},   {"Q2_K", 0.75, 0.0},
 };
 
 TEST_F(QuantizeFile, EveryTypeLoadsAndStaysCloseToF32) {
   ASSERT_EQ(std::size(kBounds), quant_mixes().size());
+  std::map<std::string, double> err;
+  std::map<std::string, uint64_t> size;
   for (const Bound& b : kBounds) {
     SCOPED_TRACE(b.type);
     const std::string out = dir_ + "/small-" + b.type + ".gguf";
@@ -161,17 +163,29 @@ TEST_F(QuantizeFile, EveryTypeLoadsAndStaysCloseToF32) {
     EXPECT_EQ(*f->get_uint("general.quantization_version"), 2u);
     EXPECT_EQ(f->tensors().size(), 8u * 12 + 3);
     EXPECT_EQ(f->metadata().size(), gguf::GgufFile::open(src_)->metadata().size());  // every key copied
-    for (const auto& t : f->tensors())
-      if (t.n_dims == 1) EXPECT_EQ(t.type, GgmlType::F32) << t.name;
-    auto lm = runtime::load(out);
-    ASSERT_TRUE(lm.ok()) << lm.error().message;
-    const Logits q = run_prompt(*(*lm)->model, prompt_, 0);
+    for (const auto& t : f->tensors()) {
+      if (t.n_dims == 1) {
+        EXPECT_EQ(t.type, GgmlType::F32) << t.name;
+      }
+    }
+    std::string error;
+    auto m = synth_test::open_model(out, &error);
+    ASSERT_TRUE(m) << error;
+    const Logits q = run_prompt(*m, prompt_, 0);
     const auto d = distance(q, ref_);
     std::printf("  %-7s %7.1f KiB  rel. RMS logit error vs F32 %.4f (bound %.4f), top-1 agreement %.2f (bound %.2f)\n",
                 b.type, s->file_bytes_out / 1024.0, d.rel_rms, b.max_rel_rms, d.top1_agree, b.min_top1);
     EXPECT_LE(d.rel_rms, b.max_rel_rms);
     EXPECT_GE(d.top1_agree, b.min_top1);
+    err[b.type] = d.rel_rms;
+    size[b.type] = s->file_bytes_out;
     std::filesystem::remove(out);
+  }
+  // Fewer bits, more error and a smaller file, along the main ladder.
+  const char* ladder[] = {"F16", "Q8_0", "Q6_K", "Q5_K_M", "Q4_K_M", "Q3_K_M", "Q2_K"};
+  for (size_t i = 1; i < std::size(ladder); ++i) {
+    EXPECT_LT(err[ladder[i - 1]], err[ladder[i]]) << ladder[i - 1] << " vs " << ladder[i];
+    EXPECT_GT(size[ladder[i - 1]], size[ladder[i]]) << ladder[i - 1] << " vs " << ladder[i];
   }
 }
 
@@ -195,22 +209,54 @@ TEST_F(QuantizeFile, Q4KMHasTheExpectedTypesAndMatchesItsDequantizedF32) {
     // ffn_down rows are 320 long: Q6_K falls back to Q8_0, Q4_K to Q5_0.
     EXPECT_EQ(type_of(b + "ffn_down.weight"), more ? "Q8_0" : "Q5_0") << i;
     EXPECT_EQ(type_of(b + "attn_q.weight"), "Q4_K") << i;
+    EXPECT_EQ(type_of(b + "attn_k.weight"), "Q4_K") << i;
+    EXPECT_EQ(type_of(b + "attn_output.weight"), "Q4_K") << i;
     EXPECT_EQ(type_of(b + "ffn_up.weight"), "Q4_K") << i;
+    EXPECT_EQ(type_of(b + "ffn_gate.weight"), "Q4_K") << i;
     EXPECT_EQ(type_of(b + "attn_norm.weight"), "F32") << i;
+    EXPECT_EQ(type_of(b + "ffn_norm.weight"), "F32") << i;
     EXPECT_EQ(type_of(b + "attn_q.bias"), "F32") << i;
   }
   EXPECT_EQ(s->n_fallback, 8);
+  EXPECT_EQ(s->out_types, (std::map<std::string, int>{{"F32", 8 * 5 + 1}, {"Q4_K", 1 + 8 * 6 - 4}, {"Q5_0", 4},
+                                                        {"Q6_K", 1 + 4}, {"Q8_0", 4}}));
 
-  // F32 made from the quantized file runs the same weights without activation quantization.
+  // F32 made from the quantized file: the same weights, run without activation quantization.
   auto s2 = gguf::quantize_file(q, deq, "F32", {.threads = 2});
   ASSERT_TRUE(s2.ok()) << s2.error().message;
-  auto lq = runtime::load(q);
-  auto ld = runtime::load(deq);
-  ASSERT_TRUE(lq.ok() && ld.ok());
-  const auto d = distance(run_prompt(*(*lq)->model, prompt_, 0), run_prompt(*(*ld)->model, prompt_, 0));
-  std::printf("  Q4_K_M vs its dequantized F32: rel. RMS %.5f, top-1 agreement %.2f\n", d.rel_rms, d.top1_agree);
-  EXPECT_LE(d.rel_rms, 0.02);
-  EXPECT_GE(d.top1_agree, 0.9);
+  std::string error;
+  auto mq = synth_test::open_model(q, &error);
+  auto md = synth_test::open_model(deq, &error);
+  ASSERT_TRUE(mq && md) << error;
+  const auto d = distance(run_prompt(*mq, prompt_, 0), run_prompt(*md, prompt_, 0));
+  std::printf("  Q4_K_M vs its dequantized F32: rel. RMS %.5f (bound 0.03), top-1 agreement %.2f (bound 0.85)\n",
+              d.rel_rms, d.top1_agree);
+  EXPECT_LE(d.rel_rms, 0.03);
+  EXPECT_GE(d.top1_agree, 0.85);
+}
+
+TEST(QuantizeWithTokenizer, OutputLoadsWithItsTokenizer) {
+  // A small model with the real tokenizer (151936 rows), converted to Q8_0 (fast): the
+  // tokenizer keys survive and runtime::load takes the file.
+  const std::string dir = work_dir("quantize-tok");
+  const std::string src = dir + "/small-f16.gguf", out = dir + "/small-q8_0.gguf";
+  model::SynthOptions o;
+  o.n_layer = 1;
+  o.tokenizer = synth_test::tokenizer_hint();
+  auto r = model::synthesize(synth_test::small_qwen2(), src, o);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto s = gguf::quantize_file(src, out, "Q8_0", {.threads = 2});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto a = runtime::load(src);
+  auto b = runtime::load(out);
+  ASSERT_TRUE(a.ok() && b.ok());
+  const char* text = "<\uff5cUser\uff5c>Navigate home, avoid tolls.<\uff5cAssistant\uff5c>";
+  EXPECT_EQ((*a)->tokenizer.encode(text, {.add_bos = true}), (*b)->tokenizer.encode(text, {.add_bos = true}));
+  EXPECT_EQ((*a)->chat_template, (*b)->chat_template);
+  EXPECT_FALSE((*b)->chat_template.empty());
+  const auto gen = run_prompt(*(*b)->model, (*b)->tokenizer.encode(text, {.add_bos = true}), 4);
+  EXPECT_EQ(gen.greedy.size(), 4u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(QuantizeFile, Errors) {

@@ -8,11 +8,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "format/gguf.h"
 #include "model/model.h"
 #include "model/synth_presets.h"
 #include "runtime/loaded_model.h"
@@ -28,16 +30,18 @@ inline std::string tokenizer_hint() {
   return ONBOARD_SOURCE_DIR;
 }
 
+// A directory of this process's own (ctest runs the tests of one suite in parallel processes).
 inline std::string work_dir(const std::string& name) {
-  const std::string d = std::string(ONBOARD_BINARY_DIR) + "/test-synth/" + name;
+  const std::string d = std::string(ONBOARD_BINARY_DIR) + "/test-synth/" + name + "-" + std::to_string(getpid());
   std::filesystem::create_directories(d);
   return d;
 }
 
 // A Qwen2-shaped model small enough to quantize 12 times in a unit test: every K-quant rule
 // applies (row length 256), 8 layers (use_more_bits picks layers 0, 3, 6, 7), and a 320-wide
-// ffn_down row exercises the 32-block fallbacks.
-inline model::SynthPreset small_qwen2() {
+// ffn_down row exercises the 32-block fallbacks. A small vocabulary needs
+// SynthOptions::no_tokenizer (the real tokenizer pads the rows to its 151665 tokens).
+inline model::SynthPreset small_qwen2(int64_t n_vocab = 151936) {
   model::SynthPreset p = *model::find_synth_preset("r1-distill-qwen-1.5b");
   p.name = "test-small-qwen2";
   p.display_name = "Test Small Qwen2";
@@ -46,7 +50,23 @@ inline model::SynthPreset small_qwen2() {
   p.n_head_kv = 1;
   p.n_ff = 320;
   p.n_layer = 8;
+  p.n_vocab = n_vocab;
   return p;
+}
+
+// A model file opened without its tokenizer (files written with no_tokenizer).
+inline std::unique_ptr<model::Model> open_model(const std::string& path, std::string* error) {
+  auto f = gguf::GgufFile::open(path);
+  if (!f.ok()) {
+    *error = f.error().message;
+    return nullptr;
+  }
+  auto m = model::load_model(std::move(*f));
+  if (!m.ok()) {
+    *error = m.error().message;
+    return nullptr;
+  }
+  return std::move(*m);
 }
 
 struct Logits {
