@@ -75,13 +75,20 @@ int cmd_inspect(int argc, char** argv) {
   for (const auto& [name, e] : by_type) std::printf(" %s %d (%.1f MiB)", name.c_str(), e.second, e.first / 1048576.0);
   std::printf("\n");
   if (auto c = model::read_config(*f); c.ok()) {
-    const int64_t kv_values = 2 * c->n_layer * c->n_head_kv * c->head_dim;
+    const int64_t kv_values = model::kv_values_per_token(*c);
     std::printf("model: %s, %lld layers, embedding %lld, heads %lld/%lld (head size %lld), ffn %lld, vocab %lld\n",
                 c->arch.c_str(), static_cast<long long>(c->n_layer), static_cast<long long>(c->n_embd),
                 static_cast<long long>(c->n_head), static_cast<long long>(c->n_head_kv), static_cast<long long>(c->head_dim),
                 static_cast<long long>(c->n_ff), static_cast<long long>(c->n_vocab));
-    std::printf("KV cache: %lld values per token = %lld bytes/token at F16 (%lld at F32)\n", static_cast<long long>(kv_values),
+    std::printf("KV cache%s: %lld values per token = %lld bytes/token at F16 (%lld at F32)\n",
+                c->kv_lora_rank > 0 ? " (MLA latent c_kv + k_pe)" : "", static_cast<long long>(kv_values),
                 static_cast<long long>(kv_values * 2), static_cast<long long>(kv_values * 4));
+    if (c->kv_lora_rank > 0) {
+      const int64_t mha = model::mha_kv_values_per_token(*c);
+      std::printf("  a full MHA cache would hold %lld values per token (%lld bytes at F16): %.1fx the latent cache\n",
+                  static_cast<long long>(mha), static_cast<long long>(mha * 2),
+                  static_cast<double>(mha) / static_cast<double>(kv_values));
+    }
   } else {
     std::printf("model: not runnable by this build: %s\n", c.error().message.c_str());
   }

@@ -1,5 +1,6 @@
 #include "kernels/rope.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace onboard::kernels {
@@ -13,6 +14,37 @@ std::vector<float> rope_inv_freq(float base, int64_t rope_dim, const std::vector
     if (!divisors.empty()) f[i] /= divisors[i];
   }
   return f;
+}
+
+YarnRange yarn_correction_range(float beta_fast, float beta_slow, int64_t rope_dim, float base, int64_t orig_ctx) {
+  // The pair index whose wavelength makes `rotations` turns over the original context.
+  auto dim_for = [&](double rotations) {
+    return static_cast<double>(rope_dim) * std::log(static_cast<double>(orig_ctx) / (rotations * 2 * M_PI)) /
+           (2 * std::log(static_cast<double>(base)));
+  };
+  YarnRange r;
+  r.low = std::max<int64_t>(static_cast<int64_t>(std::floor(dim_for(beta_fast))), 0);
+  r.high = std::min<int64_t>(static_cast<int64_t>(std::ceil(dim_for(beta_slow))), rope_dim - 1);
+  return r;
+}
+
+std::vector<float> yarn_inv_freq(float base, int64_t rope_dim, float factor, int64_t orig_ctx, float beta_fast,
+                                 float beta_slow) {
+  std::vector<float> f = rope_inv_freq(base, rope_dim, {});
+  const YarnRange r = yarn_correction_range(beta_fast, beta_slow, rope_dim, base, orig_ctx);
+  const float low = static_cast<float>(r.low);
+  const float high = r.low == r.high ? static_cast<float>(r.high) + 0.001f : static_cast<float>(r.high);
+  for (size_t i = 0; i < f.size(); ++i) {
+    const float ramp = std::clamp((static_cast<float>(i) - low) / (high - low), 0.0f, 1.0f);
+    const float keep = 1.0f - ramp;  // model.py's `smooth`
+    f[i] = f[i] / factor * (1.0f - keep) + f[i] * keep;
+  }
+  return f;
+}
+
+double yarn_mscale(double factor, double mscale) {
+  if (factor <= 1.0) return 1.0;
+  return 0.1 * mscale * std::log(factor) + 1.0;
 }
 
 void rope_cos_sin(const std::vector<float>& inv_freq, int64_t pos, float* cos_sin) {

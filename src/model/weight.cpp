@@ -34,6 +34,31 @@ Expected<Weight> bind_matrix(const gguf::GgufFile& f, const std::string& name, i
   return bind_optional_matrix(f, name, cols, rows);
 }
 
+Expected<std::vector<Weight>> bind_matrix_stack(const gguf::GgufFile& f, const std::string& name, int64_t cols,
+                                                int64_t rows, int64_t count) {
+  const gguf::TensorInfo* t = f.find_tensor(name);
+  if (!t) return make_error(ErrorCode::kCorrupt, f.name() + ": tensor '" + name + "' is missing");
+  if (t->n_dims != 3 || t->ne[0] != cols || t->ne[1] != rows || t->ne[2] != count)
+    return make_error(ErrorCode::kCorrupt, f.name() + ": tensor '" + name + "' has shape " + t->shape_string() +
+                                               ", expected [" + std::to_string(cols) + ", " + std::to_string(rows) +
+                                               ", " + std::to_string(count) + "]");
+  const TypeTraits& tr = traits(t->type);
+  if (!tr.can_compute)
+    return make_error(ErrorCode::kUnsupported, f.name() + ": tensor '" + name + "' has type " + std::string(tr.name) +
+                                                   ", which this build cannot compute with");
+  std::vector<Weight> stack(count);
+  for (int64_t i = 0; i < count; ++i) {
+    Weight& w = stack[i];
+    w.type = t->type;
+    w.cols = cols;
+    w.rows = rows;
+    w.row_stride = row_bytes(t->type, cols);
+    w.data = t->data + static_cast<size_t>(i) * rows * w.row_stride;
+    w.name = name + "[" + std::to_string(i) + "]";
+  }
+  return stack;
+}
+
 Expected<std::vector<float>> load_vector(const gguf::GgufFile& f, const std::string& name, int64_t n) {
   const gguf::TensorInfo* t = f.find_tensor(name);
   if (!t) return make_error(ErrorCode::kCorrupt, f.name() + ": tensor '" + name + "' is missing");

@@ -28,6 +28,10 @@ struct Weight {
 Expected<Weight> bind_matrix(const gguf::GgufFile& f, const std::string& name, int64_t cols, int64_t rows);
 // Same, but a missing tensor gives an empty Weight.
 Expected<Weight> bind_optional_matrix(const gguf::GgufFile& f, const std::string& name, int64_t cols, int64_t rows);
+// A 3-D tensor ne = [cols, rows, count] (stacked experts, per-head MLA matrices) as `count`
+// matrices of rows x cols, each a view of its contiguous slab (matrix i starts at row i*rows).
+Expected<std::vector<Weight>> bind_matrix_stack(const gguf::GgufFile& f, const std::string& name, int64_t cols,
+                                                int64_t rows, int64_t count);
 // A 1-D tensor of n values (norm weights, biases, rope factors), converted to float.
 Expected<std::vector<float>> load_vector(const gguf::GgufFile& f, const std::string& name, int64_t n);
 

@@ -1,0 +1,288 @@
+// The deepseek2 fixture models (MLA + DeepSeekMoE) against DeepSeek's own inference/model.py
+// (shared/fixtures/README.md): logits at every prompt position, the full last row, and 16
+// greedy steps, on 1 and 2 threads, with an F32 latent cache (atol_f32) and an F16 one (0.05).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "format/gguf.h"
+#include "format/gguf_writer.h"
+#include "model/model.h"
+#include "runtime/sampler.h"
+
+namespace onboard::model {
+namespace {
+
+const std::string kModels = std::string(ONBOARD_FIXTURES_DIR) + "/models/";
+
+struct Reference {
+  std::vector<int32_t> prompt, greedy, cols;
+  std::vector<float> logits_last;
+  std::vector<std::vector<float>> all_sampled, step_sampled;
+  float atol = 0;
+  std::vector<float> gaps;
+};
+
+Reference read_reference(const std::string& name) {
+  std::ifstream in(kModels + name + ".expected.json");
+  auto j = nlohmann::json::parse(in);
+  Reference e;
+  e.prompt = j["prompt_tokens"].get<std::vector<int32_t>>();
+  e.greedy = j["greedy_tokens"].get<std::vector<int32_t>>();
+  e.cols = j["sample_cols"].get<std::vector<int32_t>>();
+  e.logits_last = j["logits_last"].get<std::vector<float>>();
+  e.all_sampled = j["all_logits_sampled"].get<std::vector<std::vector<float>>>();
+  e.step_sampled = j["step_logits_sampled"].get<std::vector<std::vector<float>>>();
+  e.atol = j["atol_f32"].get<float>();
+  for (const auto& s : j["steps"]) e.gaps.push_back(s["gap"].get<float>());
+  return e;
+}
+
+float max_diff_at(const float* logits, const std::vector<int32_t>& cols, const std::vector<float>& expected) {
+  float d = 0;
+  for (size_t j = 0; j < cols.size(); ++j) d = std::max(d, std::fabs(logits[cols[j]] - expected[j]));
+  return d;
+}
+
+std::unique_ptr<Model> load(const std::string& name) {
+  auto file = gguf::GgufFile::open(kModels + name + ".gguf");
+  EXPECT_TRUE(file.ok()) << file.error().message;
+  auto model = load_model(std::move(*file));
+  EXPECT_TRUE(model.ok()) << model.error().message;
+  return model.ok() ? std::move(*model) : nullptr;
+}
+
+struct Case {
+  const char* model;
+  int threads;
+  GgmlType kv;
+};
+
+class Deepseek2Fixture : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Deepseek2Fixture, MatchesReferenceLogitsAndGreedy) {
+  const Case c = GetParam();
+  const Reference e = read_reference(c.model);
+  auto model = load(c.model);
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->config().arch, "deepseek2");
+  const float tol = c.kv == GgmlType::F32 ? e.atol : 0.05f;
+
+  StateOptions opt;
+  opt.n_ctx = 64;
+  opt.n_batch = 32;
+  opt.n_threads = c.threads;
+  opt.kv_type = c.kv;
+  opt.all_logits = true;
+  auto state = model->new_state(opt);
+  ASSERT_TRUE(state.ok()) << state.error().message;
+  ThreadPool pool(c.threads);
+  ForwardState& s = **state;
+
+  ASSERT_TRUE(model->forward(s, e.prompt, 0, pool).ok());
+  ASSERT_EQ(s.n_logits(), static_cast<int64_t>(e.prompt.size()));
+  ASSERT_EQ(s.n_vocab(), static_cast<int64_t>(e.logits_last.size()));
+  for (size_t p = 0; p < e.prompt.size(); ++p)
+    EXPECT_LE(max_diff_at(s.logits(p), e.cols, e.all_sampled[p]), tol) << "prompt position " << p;
+  const float* last = s.logits(e.prompt.size() - 1);
+  float full = 0;
+  for (size_t i = 0; i < e.logits_last.size(); ++i) full = std::max(full, std::fabs(last[i] - e.logits_last[i]));
+  EXPECT_LE(full, tol) << "full-vocabulary logits at the last prompt position";
+
+  // 16 greedy steps through the latent cache. A divergence is allowed only at a near-tie
+  // (README rule: gap < 4 x this step's max diff); later steps are then not comparable.
+  std::vector<float> row(last, last + s.n_vocab());
+  int64_t pos = static_cast<int64_t>(e.prompt.size());
+  for (size_t step = 0; step < e.greedy.size(); ++step) {
+    const float d = max_diff_at(row.data(), e.cols, e.step_sampled[step]);
+    EXPECT_LE(d, tol) << "greedy step " << step;
+    const int32_t chosen = runtime::Sampler::argmax(row.data(), s.n_vocab());
+    if (chosen != e.greedy[step]) {
+      ASSERT_LT(e.gaps[step], 4 * d) << "greedy step " << step << " chose " << chosen << ", reference " << e.greedy[step];
+      break;
+    }
+    const int32_t tok = e.greedy[step];
+    ASSERT_TRUE(model->forward(s, std::span<const int32_t>(&tok, 1), pos++, pool).ok());
+    row.assign(s.logits(0), s.logits(0) + s.n_vocab());
+  }
+}
+
+std::vector<Case> all_cases() {
+  std::vector<Case> cases;
+  for (const char* m : {"tiny-v2", "tiny-v2-lite", "tiny-v3-mla"})
+    for (int threads : {1, 2})
+      for (GgmlType kv : {GgmlType::F32, GgmlType::F16}) cases.push_back({m, threads, kv});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, Deepseek2Fixture, ::testing::ValuesIn(all_cases()), [](const auto& info) {
+  std::string n = std::string(info.param.model) + "_t" + std::to_string(info.param.threads) +
+                  (info.param.kv == GgmlType::F32 ? "_kvf32" : "_kvf16");
+  for (char& ch : n)
+    if (ch == '-') ch = '_';
+  return n;
+});
+
+// The no-q-LoRA variant is recognised from the file, not from a layer count llama.cpp expects.
+TEST(Deepseek2Config, ReadsMlaAndMoeKeys) {
+  auto v3 = load("tiny-v3-mla");
+  ASSERT_TRUE(v3);
+  const ModelConfig& c = v3->config();
+  EXPECT_EQ(c.q_lora_rank, 64);
+  EXPECT_EQ(c.kv_lora_rank, 512);
+  EXPECT_EQ(c.qk_nope_dim, 128);
+  EXPECT_EQ(c.rope_dim, 64);
+  EXPECT_EQ(c.head_dim, 192);
+  EXPECT_EQ(c.v_head_dim, 128);
+  EXPECT_EQ(c.n_dense_lead, 1);
+  EXPECT_EQ(c.n_expert, 16);
+  EXPECT_EQ(c.n_expert_used, 4);
+  EXPECT_EQ(c.n_expert_group, 4);
+  EXPECT_EQ(c.n_expert_group_used, 2);
+  EXPECT_EQ(c.expert_gating, ModelConfig::Gating::kSigmoid);
+  EXPECT_TRUE(c.expert_weights_norm);
+  EXPECT_FLOAT_EQ(c.expert_weights_scale, 2.5f);
+  EXPECT_FLOAT_EQ(c.yarn_factor, 40.f);
+  EXPECT_NEAR(c.yarn_mscale_all_dim, 1.0f, 1e-6);
+
+  auto lite = load("tiny-v2-lite");
+  ASSERT_TRUE(lite);
+  EXPECT_EQ(lite->config().q_lora_rank, 0);
+  EXPECT_EQ(lite->config().n_layer, 4);
+  EXPECT_EQ(lite->config().expert_gating, ModelConfig::Gating::kSoftmax);
+  EXPECT_FALSE(lite->config().expert_weights_norm);
+  EXPECT_NEAR(lite->config().yarn_mscale_all_dim, 0.707f, 1e-6);
+}
+
+// Latent cache: kv_lora + rope values per token per layer, nothing else.
+TEST(Deepseek2Cache, StoresOnlyTheLatentAndRopeKey) {
+  auto v3 = load("tiny-v3-mla");
+  ASSERT_TRUE(v3);
+  StateOptions opt;
+  opt.n_ctx = 16;
+  for (GgmlType kv : {GgmlType::F32, GgmlType::F16}) {
+    opt.kv_type = kv;
+    auto state = v3->new_state(opt);
+    ASSERT_TRUE(state.ok());
+    const size_t elem = kv == GgmlType::F32 ? 4 : 2;
+    EXPECT_EQ((*state)->kv().bytes_per_token(), 3u * (512 + 64) * elem);
+  }
+}
+
+TEST(Deepseek2Model, BitIdenticalOnEveryThreadCount) {
+  auto run = [](int threads) {
+    auto model = load("tiny-v3-mla");
+    StateOptions opt;
+    opt.n_ctx = 64;
+    opt.n_threads = threads;
+    auto state = model->new_state(opt);
+    ThreadPool pool(threads);
+    std::vector<int32_t> toks = {0, 128803, 2788, 9992, 110226};
+    int64_t pos = 0;
+    std::vector<int32_t> out;
+    EXPECT_TRUE(model->forward(**state, toks, pos, pool).ok());
+    pos += toks.size();
+    for (int i = 0; i < 6; ++i) {
+      const int32_t t = runtime::Sampler::argmax((*state)->logits(0), (*state)->n_vocab());
+      out.push_back(t);
+      EXPECT_TRUE(model->forward(**state, std::span<const int32_t>(&t, 1), pos++, pool).ok());
+    }
+    std::vector<float> logits((*state)->logits(0), (*state)->logits(0) + (*state)->n_vocab());
+    return std::make_pair(out, logits);
+  };
+  const auto one = run(1);
+  for (int t : {2, 3}) {
+    const auto other = run(t);
+    EXPECT_EQ(other.first, one.first) << t << " threads";
+    EXPECT_EQ(other.second, one.second) << t << " threads: logits must be bit-identical";
+  }
+}
+
+// Prefill in one batch and token-by-token decode give the same logits (experts grouped by
+// expert over a batch vs run per token).
+TEST(Deepseek2Model, BatchedPrefillMatchesTokenByToken) {
+  auto model = load("tiny-v2");
+  ASSERT_TRUE(model);
+  const Reference e = read_reference("tiny-v2");
+  StateOptions opt;
+  opt.n_ctx = 32;
+  ThreadPool pool(1);
+  auto batched = model->new_state(opt);
+  auto stepped = model->new_state(opt);
+  ASSERT_TRUE(model->forward(**batched, e.prompt, 0, pool).ok());
+  for (size_t p = 0; p < e.prompt.size(); ++p)
+    ASSERT_TRUE(model->forward(**stepped, std::span<const int32_t>(&e.prompt[p], 1), p, pool).ok());
+  float d = 0;
+  for (int64_t i = 0; i < (*batched)->n_vocab(); ++i)
+    d = std::max(d, std::fabs((*batched)->logits(0)[i] - (*stepped)->logits(0)[i]));
+  EXPECT_LE(d, 1e-4f);
+}
+
+// A legacy (pre-MLA) GGUF of the same weights: attn_kv_b = kv_b_proj rebuilt from attn_k_b /
+// attn_v_b, head_count_kv = n_head, key/value_length = 192/128 and no *_mla keys (§6.4-6.5).
+// The engine derives W_UK^T and W_UV from attn_kv_b and must give the same logits.
+TEST(Deepseek2Legacy, KvBFileMatchesTheReference) {
+  const std::string name = "tiny-v3-mla";
+  auto src = gguf::GgufFile::open(kModels + name + ".gguf");
+  ASSERT_TRUE(src.ok());
+  gguf::GgufWriter w;
+  for (const auto& kv : src->metadata()) {
+    const std::string key(kv.key);
+    if (key.find("_mla") != std::string::npos || key == "deepseek2.attention.key_length" ||
+        key == "deepseek2.attention.value_length" || key == "deepseek2.attention.head_count_kv")
+      continue;
+    w.add_value(key, kv.value);
+  }
+  w.add_u32("deepseek2.attention.head_count_kv", 4);
+  w.add_u32("deepseek2.attention.key_length", 192);
+  w.add_u32("deepseek2.attention.value_length", 128);
+  const int64_t H = 4, L = 512, nope = 128, vd = 128;
+  for (const auto& t : src->tensors()) {
+    const std::string tn(t.name);
+    if (tn.ends_with("attn_v_b.weight")) continue;
+    if (tn.ends_with("attn_k_b.weight")) {
+      ASSERT_EQ(t.type, GgmlType::BF16);
+      const std::string p = tn.substr(0, tn.size() - std::string("attn_k_b.weight").size());
+      const auto* k_b = reinterpret_cast<const uint16_t*>(t.data);
+      const auto* v_b = reinterpret_cast<const uint16_t*>(src->find_tensor(p + "attn_v_b.weight")->data);
+      std::vector<uint16_t> kv_b(static_cast<size_t>(H * (nope + vd) * L));
+      for (int64_t h = 0; h < H; ++h)
+        for (int64_t c = 0; c < L; ++c) {
+          for (int64_t d = 0; d < nope; ++d) kv_b[(h * (nope + vd) + d) * L + c] = k_b[(h * L + c) * nope + d];
+          for (int64_t d = 0; d < vd; ++d) kv_b[(h * (nope + vd) + nope + d) * L + c] = v_b[(h * vd + d) * L + c];
+        }
+      std::vector<uint8_t> bytes(kv_b.size() * 2);
+      std::memcpy(bytes.data(), kv_b.data(), bytes.size());
+      ASSERT_TRUE(w.add_tensor(p + "attn_kv_b.weight", GgmlType::BF16, {L, H * (nope + vd)}, std::move(bytes)).ok());
+      continue;
+    }
+    std::vector<int64_t> ne(t.ne.begin(), t.ne.begin() + t.n_dims);
+    ASSERT_TRUE(w.add_tensor(tn, t.type, ne, std::vector<uint8_t>(t.data, t.data + t.n_bytes)).ok());
+  }
+  const std::string path = std::string(ONBOARD_BINARY_DIR) + "/tiny-v3-legacy-kv-b.gguf";
+  ASSERT_TRUE(w.write(path).ok());
+
+  auto file = gguf::GgufFile::open(path);
+  ASSERT_TRUE(file.ok()) << file.error().message;
+  auto model = load_model(std::move(*file));
+  ASSERT_TRUE(model.ok()) << model.error().message;
+  EXPECT_EQ((*model)->config().head_dim, 192);
+  EXPECT_EQ((*model)->config().v_head_dim, 128);
+  const Reference e = read_reference(name);
+  StateOptions opt;
+  opt.n_ctx = 32;
+  opt.all_logits = true;
+  auto state = (*model)->new_state(opt);
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ((*state)->kv().bytes_per_token(), 3u * (512 + 64) * 4);  // still the latent cache
+  ThreadPool pool(1);
+  ASSERT_TRUE((*model)->forward(**state, e.prompt, 0, pool).ok());
+  for (size_t p = 0; p < e.prompt.size(); ++p)
+    EXPECT_LE(max_diff_at((*state)->logits(p), e.cols, e.all_sampled[p]), e.atol) << "prompt position " << p;
+}
+
+}  // namespace
+}  // namespace onboard::model

@@ -1,0 +1,5 @@
+execute_process(COMMAND ${CLI} tokenize -m ${MODEL} --ids "${PROMPT}" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(STRIP "${out}" out)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "${EXPECT}")
+  message(FATAL_ERROR "tokenize gave '${out}' (${rc}: ${err}), expected '${EXPECT}'")
+endif()
