@@ -103,23 +103,12 @@ class GqaDecoder : public Model {
     const ModelConfig& c = config_;
     const int64_t n = static_cast<int64_t>(tokens.size());
     if (n == 0) return Status::Ok();
-    if (n > s.options_.n_batch)
-      return make_error(ErrorCode::kInvalidArgument, "forward: " + std::to_string(n) + " tokens exceed the batch size " +
-                                                         std::to_string(s.options_.n_batch));
-    if (pos < 0 || pos + n > s.kv_.n_ctx())
-      return make_error(ErrorCode::kOutOfRange, "context full: " + std::to_string(pos + n) + " tokens do not fit the " +
-                                                    std::to_string(s.kv_.n_ctx()) + "-token context (-c)");
-    if (pool.size() > s.options_.n_threads)
-      return make_error(ErrorCode::kInvalidArgument, "forward: state planned for " + std::to_string(s.options_.n_threads) + " threads");
+    ONBOARD_TRY(check_batch(s, tokens, pos, pool));
     const int64_t E = c.n_embd, hd = c.head_dim;
     const int64_t q_dim = c.n_head * hd, kv_dim = c.n_head_kv * hd;
 
     for (int64_t t = 0; t < n; ++t) {
-      const int32_t id = tokens[t];
-      if (id < 0 || id >= c.n_vocab)
-        return make_error(ErrorCode::kInvalidArgument, "token id " + std::to_string(id) + " is outside the vocabulary (" +
-                                                           std::to_string(c.n_vocab) + ")");
-      dequantize_row(embd_.type, embd_.row(id), &s.x[t * E], E);
+      dequantize_row(embd_.type, embd_.row(tokens[t]), &s.x[t * E], E);
       kernels::rope_cos_sin(inv_freq_, pos + t, &s.cos_sin[t * c.rope_dim]);
     }
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));

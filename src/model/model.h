@@ -58,6 +58,8 @@ class Model {
 
  protected:
   Model(gguf::GgufFile file, ModelConfig config) : file_(std::move(file)), config_(std::move(config)) {}
+  // What every forward() checks first: batch size, context room, thread count, token ids.
+  Status check_batch(const ForwardState& state, std::span<const int32_t> tokens, int64_t pos, const ThreadPool& pool) const;
   gguf::GgufFile file_;
   ModelConfig config_;
 };

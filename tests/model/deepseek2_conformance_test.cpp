@@ -1,6 +1,6 @@
-// The deepseek2 fixture models (MLA + DeepSeekMoE) against DeepSeek's own inference/model.py
-// (shared/fixtures/README.md): logits at every prompt position, the full last row, and 16
-// greedy steps, on 1 and 2 threads, with an F32 latent cache (atol_f32) and an F16 one (0.05).
+// deepseek2 specifics (the fixture logits themselves are checked in fixture_conformance_test):
+// MLA/MoE config keys, the latent cache size, thread-count and batching invariance, legacy
+// attn_kv_b files.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,120 +11,18 @@
 #include "format/gguf.h"
 #include "format/gguf_writer.h"
 #include "model/model.h"
+#include "fixture_reference.h"
 #include "runtime/sampler.h"
 
 namespace onboard::model {
 namespace {
 
-const std::string kModels = std::string(ONBOARD_FIXTURES_DIR) + "/models/";
+using testing::kModels;
+using testing::Reference;
+using testing::read_reference;
+using testing::max_diff_at;
 
-struct Reference {
-  std::vector<int32_t> prompt, greedy, cols;
-  std::vector<float> logits_last;
-  std::vector<std::vector<float>> all_sampled, step_sampled;
-  float atol = 0;
-  std::vector<float> gaps;
-};
-
-Reference read_reference(const std::string& name) {
-  std::ifstream in(kModels + name + ".expected.json");
-  auto j = nlohmann::json::parse(in);
-  Reference e;
-  e.prompt = j["prompt_tokens"].get<std::vector<int32_t>>();
-  e.greedy = j["greedy_tokens"].get<std::vector<int32_t>>();
-  e.cols = j["sample_cols"].get<std::vector<int32_t>>();
-  e.logits_last = j["logits_last"].get<std::vector<float>>();
-  e.all_sampled = j["all_logits_sampled"].get<std::vector<std::vector<float>>>();
-  e.step_sampled = j["step_logits_sampled"].get<std::vector<std::vector<float>>>();
-  e.atol = j["atol_f32"].get<float>();
-  for (const auto& s : j["steps"]) e.gaps.push_back(s["gap"].get<float>());
-  return e;
-}
-
-float max_diff_at(const float* logits, const std::vector<int32_t>& cols, const std::vector<float>& expected) {
-  float d = 0;
-  for (size_t j = 0; j < cols.size(); ++j) d = std::max(d, std::fabs(logits[cols[j]] - expected[j]));
-  return d;
-}
-
-std::unique_ptr<Model> load(const std::string& name) {
-  auto file = gguf::GgufFile::open(kModels + name + ".gguf");
-  EXPECT_TRUE(file.ok()) << file.error().message;
-  auto model = load_model(std::move(*file));
-  EXPECT_TRUE(model.ok()) << model.error().message;
-  return model.ok() ? std::move(*model) : nullptr;
-}
-
-struct Case {
-  const char* model;
-  int threads;
-  GgmlType kv;
-};
-
-class Deepseek2Fixture : public ::testing::TestWithParam<Case> {};
-
-TEST_P(Deepseek2Fixture, MatchesReferenceLogitsAndGreedy) {
-  const Case c = GetParam();
-  const Reference e = read_reference(c.model);
-  auto model = load(c.model);
-  ASSERT_TRUE(model);
-  EXPECT_EQ(model->config().arch, "deepseek2");
-  const float tol = c.kv == GgmlType::F32 ? e.atol : 0.05f;
-
-  StateOptions opt;
-  opt.n_ctx = 64;
-  opt.n_batch = 32;
-  opt.n_threads = c.threads;
-  opt.kv_type = c.kv;
-  opt.all_logits = true;
-  auto state = model->new_state(opt);
-  ASSERT_TRUE(state.ok()) << state.error().message;
-  ThreadPool pool(c.threads);
-  ForwardState& s = **state;
-
-  ASSERT_TRUE(model->forward(s, e.prompt, 0, pool).ok());
-  ASSERT_EQ(s.n_logits(), static_cast<int64_t>(e.prompt.size()));
-  ASSERT_EQ(s.n_vocab(), static_cast<int64_t>(e.logits_last.size()));
-  for (size_t p = 0; p < e.prompt.size(); ++p)
-    EXPECT_LE(max_diff_at(s.logits(p), e.cols, e.all_sampled[p]), tol) << "prompt position " << p;
-  const float* last = s.logits(e.prompt.size() - 1);
-  float full = 0;
-  for (size_t i = 0; i < e.logits_last.size(); ++i) full = std::max(full, std::fabs(last[i] - e.logits_last[i]));
-  EXPECT_LE(full, tol) << "full-vocabulary logits at the last prompt position";
-
-  // 16 greedy steps through the latent cache. A divergence is allowed only at a near-tie
-  // (README rule: gap < 4 x this step's max diff); later steps are then not comparable.
-  std::vector<float> row(last, last + s.n_vocab());
-  int64_t pos = static_cast<int64_t>(e.prompt.size());
-  for (size_t step = 0; step < e.greedy.size(); ++step) {
-    const float d = max_diff_at(row.data(), e.cols, e.step_sampled[step]);
-    EXPECT_LE(d, tol) << "greedy step " << step;
-    const int32_t chosen = runtime::Sampler::argmax(row.data(), s.n_vocab());
-    if (chosen != e.greedy[step]) {
-      ASSERT_LT(e.gaps[step], 4 * d) << "greedy step " << step << " chose " << chosen << ", reference " << e.greedy[step];
-      break;
-    }
-    const int32_t tok = e.greedy[step];
-    ASSERT_TRUE(model->forward(s, std::span<const int32_t>(&tok, 1), pos++, pool).ok());
-    row.assign(s.logits(0), s.logits(0) + s.n_vocab());
-  }
-}
-
-std::vector<Case> all_cases() {
-  std::vector<Case> cases;
-  for (const char* m : {"tiny-v2", "tiny-v2-lite", "tiny-v3-mla"})
-    for (int threads : {1, 2})
-      for (GgmlType kv : {GgmlType::F32, GgmlType::F16}) cases.push_back({m, threads, kv});
-  return cases;
-}
-
-INSTANTIATE_TEST_SUITE_P(Fixtures, Deepseek2Fixture, ::testing::ValuesIn(all_cases()), [](const auto& info) {
-  std::string n = std::string(info.param.model) + "_t" + std::to_string(info.param.threads) +
-                  (info.param.kv == GgmlType::F32 ? "_kvf32" : "_kvf16");
-  for (char& ch : n)
-    if (ch == '-') ch = '_';
-  return n;
-});
+std::unique_ptr<Model> load(const std::string& name) { return testing::load_fixture(name); }
 
 // The no-q-LoRA variant is recognised from the file, not from a layer count llama.cpp expects.
 TEST(Deepseek2Config, ReadsMlaAndMoeKeys) {
