@@ -55,12 +55,13 @@ float search_symmetric_scale(int n, int nmax, const float* x, uint8_t* codes) {
 
 float search_affine_scale(int n, int nmax, const float* x, const float* w, uint8_t* codes, float* offset,
                           float rmin, float rdelta, int steps, bool use_abs) {
-  float lo = x[0], hi = x[0], sum_w = 0, sum_x = 0;
+  float lo = x[0], hi = x[0], sum_w = 0, sum_x = 0, sum_xx = 0;
   for (int i = 0; i < n; ++i) {
     lo = std::min(lo, x[i]);
     hi = std::max(hi, x[i]);
     sum_w += w[i];
     sum_x += w[i] * x[i];
+    sum_xx += w[i] * x[i] * x[i];
   }
   lo = std::min(lo, 0.0f);
   if (hi <= lo) {  // constant non-positive group (or all zero): only the offset is needed
@@ -106,7 +107,9 @@ float search_affine_scale(int n, int nmax, const float* x, const float* w, uint8
       m = 0;
       s = sum_xl / sum_ll;
     }
-    const float err = error_of(trial, s, m);
+    // Squared error from the sums already at hand (no second pass); |error| needs the pass.
+    const float err = use_abs ? error_of(trial, s, m)
+                              : s * s * sum_ll + 2 * s * m * sum_l + m * m * sum_w - 2 * s * sum_xl - 2 * m * sum_x + sum_xx;
     if (err < best_err) {
       best_err = err;
       scale = s;
