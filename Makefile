@@ -2,6 +2,7 @@
 JOBS ?= $(shell nproc)
 BUILD ?= build
 MODEL ?=
+PORT ?= 8080
 PROMPT ?= 请把空调调到22度，然后打开座椅加热。
 DEFAULT_MODEL := models/r1-distill-qwen-1.5b-q4_k_m.gguf
 
@@ -28,14 +29,16 @@ fuzz: deps
 	cmake --build build-fuzz -j $(JOBS)
 	bash fuzz/run-all.sh build-fuzz $(or $(FUZZ_SECONDS),30)
 
-# Builds, makes a default model when none is given, and streams a cockpit prompt.
+# Builds, makes a default model when none is given, and serves the OpenAI-compatible API on
+# it (127.0.0.1:$(PORT); the URL is printed; Ctrl-C stops it).
 run: build
 	@if [ -z "$(MODEL)" ] && [ ! -f $(DEFAULT_MODEL) ]; then \
 	  mkdir -p models && \
 	  $(BUILD)/onboard synth --model r1-distill-qwen-1.5b -o models/r1-distill-qwen-1.5b-f16.gguf --type F16 && \
 	  $(BUILD)/onboard quantize models/r1-distill-qwen-1.5b-f16.gguf $(DEFAULT_MODEL) Q4_K_M && \
 	  rm -f models/r1-distill-qwen-1.5b-f16.gguf; fi
-	$(BUILD)/onboard run -m $(or $(MODEL),$(DEFAULT_MODEL)) -p "$(PROMPT)" -n 64
+	@echo "onboard: try  curl http://127.0.0.1:$(PORT)/v1/chat/completions -d '{\"messages\":[{\"role\":\"user\",\"content\":\"$(PROMPT)\"}],\"max_tokens\":64}'"
+	$(BUILD)/onboard serve -m $(or $(MODEL),$(DEFAULT_MODEL)) --port $(PORT)
 
 bench: build
 	$(BUILD)/onboard bench -m $(or $(MODEL),$(DEFAULT_MODEL))

@@ -9,4 +9,5 @@ int cmd_bench(int argc, char** argv);
 int cmd_tokenize(int argc, char** argv);
 int cmd_synth(int argc, char** argv);
 int cmd_quantize(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 }  // namespace onboard::cli

@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"tokenize", onboard::cli::cmd_tokenize, "print the token ids of a text"},
     {"synth", onboard::cli::cmd_synth, "write a random-weight model with a real model's exact shapes"},
     {"quantize", onboard::cli::cmd_quantize, "convert a model file to a quantization type mixture"},
+    {"serve", onboard::cli::cmd_serve, "serve the OpenAI-compatible API (chat, completions, models, metrics)"},
 };
 
 void usage() {

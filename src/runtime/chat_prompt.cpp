@@ -5,7 +5,7 @@
 namespace onboard::runtime {
 
 Expected<std::string> render_chat(const LoadedModel& m, const nlohmann::ordered_json& messages,
-                                  const std::string& template_source) {
+                                  const std::string& template_source, const nlohmann::ordered_json& tools) {
   const std::string& source = template_source.empty() ? m.chat_template : template_source;
   if (source.empty())
     return make_error(ErrorCode::kNotFound,
@@ -14,7 +14,7 @@ Expected<std::string> render_chat(const LoadedModel& m, const nlohmann::ordered_
   const text::Tokenizer& tok = m.tokenizer;
   const std::string bos = tok.bos_id() >= 0 ? std::string(tok.token_text(tok.bos_id())) : "";
   const std::string eos = tok.eos_id() >= 0 ? std::string(tok.token_text(tok.eos_id())) : "";
-  return apply_chat_template(tmpl, messages, /*add_generation_prompt=*/true, bos, eos);
+  return apply_chat_template(tmpl, messages, /*add_generation_prompt=*/true, bos, eos, tools);
 }
 
 Expected<std::vector<int32_t>> chat_prompt_tokens(const LoadedModel& m, const nlohmann::ordered_json& messages,

@@ -12,8 +12,10 @@
 namespace onboard::runtime {
 
 // messages: [{"role": ..., "content": ...}, ...]; template_source empty = the model's own.
+// tools: the OpenAI "tools" array given to the template (null: none).
 Expected<std::string> render_chat(const LoadedModel& m, const nlohmann::ordered_json& messages,
-                                  const std::string& template_source = {});
+                                  const std::string& template_source = {},
+                                  const nlohmann::ordered_json& tools = nullptr);
 Expected<std::vector<int32_t>> chat_prompt_tokens(const LoadedModel& m, const nlohmann::ordered_json& messages,
                                                   const std::string& template_source = {});
 std::vector<int32_t> raw_prompt_tokens(const LoadedModel& m, const std::string& text);

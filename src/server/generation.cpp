@@ -1,0 +1,245 @@
+#include "server/generation.h"
+
+#include <algorithm>
+#include <span>
+
+namespace onboard::server {
+namespace {
+
+// Longest suffix of `s` that is a proper prefix of `stop`.
+size_t stop_prefix_suffix(const std::string& s, const std::string& stop) {
+  const size_t max = std::min(s.size(), stop.size() - 1);
+  for (size_t n = max; n > 0; --n)
+    if (s.compare(s.size() - n, n, stop, 0, n) == 0) return n;
+  return 0;
+}
+
+}  // namespace
+
+void Channel::push(ChoiceEvent e) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(std::move(e));
+  }
+  cv_.notify_all();
+}
+
+void Channel::pop_all(std::vector<ChoiceEvent>& out, std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, timeout, [this] { return !events_.empty(); });
+  while (!events_.empty()) {
+    out.push_back(std::move(events_.front()));
+    events_.pop_front();
+  }
+}
+
+ChoiceTask::ChoiceTask(ServedModel& model, std::shared_ptr<Channel> channel, int index, const GenerationParams& params,
+                       Priority priority, Metrics* metrics, std::chrono::steady_clock::time_point arrival)
+    : Sequence(priority),
+      model_(model),
+      channel_(std::move(channel)),
+      index_(index),
+      params_(params),
+      metrics_(metrics),
+      arrival_(arrival),
+      last_token_(arrival),
+      history_(params.prompt),
+      sampler_(model.loaded().model->config().n_vocab, params.sampling),
+      detok_(model.loaded().tokenizer, /*skip_special=*/false),
+      parser_(OutputParserOptions{.starts_in_reasoning = params.starts_in_reasoning, .parse_tool_calls = true}),
+      in_reasoning_(params.starts_in_reasoning),
+      saw_output_(params.starts_in_reasoning) {
+  for (int32_t t : params_.prompt) sampler_.accept(t);  // penalties see the prompt, as Session does
+}
+
+void ChoiceTask::on_dropped() {
+  if (finished_) return;
+  finished_ = true;
+  ChoiceEvent e;
+  e.kind = ChoiceEvent::Kind::kFinish;
+  e.index = index_;
+  e.finish_reason = "cancelled";
+  e.completion_tokens = generated_;
+  e.reasoning_tokens = reasoning_tokens_;
+  channel_->push(std::move(e));
+}
+
+void ChoiceTask::track_reasoning(const std::string& text) {
+  think_tail_ += text;
+  if (!saw_output_) {
+    // Does the output open with "<think>"? Decide once enough bytes are there.
+    const std::string_view open = kThinkOpen;
+    const size_t n = std::min(think_tail_.size(), open.size());
+    if (think_tail_.compare(0, n, open, 0, n) != 0) {
+      saw_output_ = true;
+    } else if (think_tail_.size() >= open.size()) {
+      saw_output_ = true;
+      in_reasoning_ = true;
+      think_tail_.erase(0, open.size());
+    }
+  }
+  if (saw_output_ && in_reasoning_ && think_tail_.find(kThinkClose) != std::string::npos) {
+    in_reasoning_ = false;
+    think_tail_.clear();
+  }
+  if (think_tail_.size() > 64) think_tail_.erase(0, think_tail_.size() - 16);
+}
+
+void ChoiceTask::emit_parsed(const std::string& text) {
+  if (text.empty()) return;
+  if (!params_.parse_output) {
+    ChoiceEvent e;
+    e.kind = ChoiceEvent::Kind::kContent;
+    e.index = index_;
+    e.text = text;
+    channel_->push(std::move(e));
+    return;
+  }
+  for (auto& ev : parser_.feed(text)) {
+    ChoiceEvent e;
+    e.index = index_;
+    switch (ev.type) {
+      case OutputEventType::kReasoning: e.kind = ChoiceEvent::Kind::kReasoning; e.text = std::move(ev.text); break;
+      case OutputEventType::kContent: e.kind = ChoiceEvent::Kind::kContent; e.text = std::move(ev.text); break;
+      case OutputEventType::kToolCall: e.kind = ChoiceEvent::Kind::kToolCall; e.tool_call = std::move(ev.tool_call); break;
+      case OutputEventType::kMalformed: continue;  // never passed off as a call (see report)
+    }
+    channel_->push(std::move(e));
+  }
+}
+
+bool ChoiceTask::emit_text(const std::string& text) {
+  pending_ += text;
+  size_t best = std::string::npos;
+  for (const auto& s : params_.stop) best = std::min(best, pending_.find(s));
+  if (best != std::string::npos) {
+    emit_parsed(pending_.substr(0, best));
+    pending_.clear();
+    return true;
+  }
+  size_t hold = 0;
+  for (const auto& s : params_.stop) hold = std::max(hold, stop_prefix_suffix(pending_, s));
+  const size_t n = pending_.size() - hold;
+  emit_parsed(pending_.substr(0, n));
+  pending_.erase(0, n);
+  return false;
+}
+
+void ChoiceTask::finish(const std::string& reason, bool flush) {
+  if (finished_) return;
+  std::string final_reason = reason;
+  if (flush) {
+    const std::string rest = detok_.flush();
+    if (emit_text(rest)) {
+      final_reason = "stop";
+    } else {
+      emit_parsed(pending_);
+      pending_.clear();
+    }
+  }
+  if (params_.parse_output) {
+    for (auto& ev : parser_.finish()) {
+      ChoiceEvent e;
+      e.index = index_;
+      if (ev.type == OutputEventType::kReasoning) e.kind = ChoiceEvent::Kind::kReasoning;
+      else if (ev.type == OutputEventType::kContent) e.kind = ChoiceEvent::Kind::kContent;
+      else if (ev.type == OutputEventType::kToolCall) e.kind = ChoiceEvent::Kind::kToolCall;
+      else continue;
+      e.text = std::move(ev.text);
+      e.tool_call = std::move(ev.tool_call);
+      channel_->push(std::move(e));
+    }
+  }
+  finished_ = true;
+  ChoiceEvent e;
+  e.kind = ChoiceEvent::Kind::kFinish;
+  e.index = index_;
+  e.finish_reason = final_reason;
+  e.completion_tokens = generated_;
+  e.reasoning_tokens = reasoning_tokens_;
+  channel_->push(std::move(e));
+}
+
+void ChoiceTask::fail(const std::string& message) {
+  if (finished_) return;
+  finished_ = true;
+  ChoiceEvent e;
+  e.kind = ChoiceEvent::Kind::kError;
+  e.index = index_;
+  e.text = message;
+  channel_->push(std::move(e));
+}
+
+StepOutcome ChoiceTask::step(int slot) {
+  if (finished_) return StepOutcome::kDone;
+  runtime::Session& s = model_.session(slot);
+  if (fresh_slot_) {
+    s.reset();
+    n_in_slot_ = 0;
+    fresh_slot_ = false;
+  }
+  if (n_in_slot_ < history_.size()) {
+    // Chunked prefill: one chunk per step, so running decodes are not stalled for long.
+    const size_t n = std::min<size_t>(static_cast<size_t>(model_.options().n_batch), history_.size() - n_in_slot_);
+    if (auto st = s.prefill(std::span<const int32_t>(history_).subspan(n_in_slot_, n)); !st.ok()) {
+      fail(st.error().message);
+      return StepOutcome::kDone;
+    }
+    n_in_slot_ += n;
+    if (n_in_slot_ < history_.size()) return StepOutcome::kContinue;
+  }
+
+  if (in_reasoning_ && params_.reasoning_budget && reasoning_tokens_ >= *params_.reasoning_budget && !reasoning_forced_) {
+    // Budget spent: close the thought; the model then answers.
+    reasoning_forced_ = true;
+    forced_ = model_.loaded().tokenizer.encode("\n</think>\n\n", {.add_bos = false, .parse_special = true});
+  }
+  int32_t tok;
+  if (!forced_.empty()) {
+    tok = forced_.front();
+    forced_.erase(forced_.begin());
+  } else {
+    tok = sampler_.sample(s.state().logits(s.state().n_logits() - 1));
+  }
+  sampler_.accept(tok);
+  ++generated_;
+  if (in_reasoning_) ++reasoning_tokens_;
+  const auto now = std::chrono::steady_clock::now();
+  if (metrics_) {
+    metrics_->generated_tokens.fetch_add(1, std::memory_order_relaxed);
+    const int c = static_cast<int>(priority());
+    if (generated_ == 1)
+      metrics_->ttft[c].observe(std::chrono::duration<double>(now - arrival_).count());
+    else
+      metrics_->inter_token[c].observe(std::chrono::duration<double>(now - last_token_).count());
+  }
+  last_token_ = now;
+
+  if (s.is_end_of_generation(tok)) {
+    finish("stop", /*flush=*/true);
+    return StepOutcome::kDone;
+  }
+  if (!model_.loaded().tokenizer.is_control(tok)) {
+    const std::string piece = detok_.push(tok);
+    if (!piece.empty()) {
+      track_reasoning(piece);
+      if (emit_text(piece)) {
+        finish("stop", /*flush=*/false);
+        return StepOutcome::kDone;
+      }
+    }
+  }
+  if (generated_ >= params_.max_tokens) {
+    finish("length", /*flush=*/true);
+    return StepOutcome::kDone;
+  }
+  history_.push_back(tok);
+  if (auto st = s.prefill(std::span<const int32_t>(&tok, 1)); !st.ok()) {
+    fail(st.error().message);
+    return StepOutcome::kDone;
+  }
+  ++n_in_slot_;
+  return StepOutcome::kContinue;
+}
+
+}  // namespace onboard::server

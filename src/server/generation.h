@@ -1,0 +1,99 @@
+// One choice of one request as a scheduler Sequence: it owns its token history, sampler,
+// detokenizer, stop-sequence matcher and reasoning/tool-call parser, and on each step either
+// prefills a chunk of its history into its slot's Session or samples one token (or injects
+// one token of a forced "</think>" when the reasoning budget is spent). What it produces goes
+// to a Channel the HTTP handler reads.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/sampler.h"
+#include "server/metrics.h"
+#include "server/scheduler.h"
+#include "server/served_model.h"
+#include "text/detokenizer.h"
+#include "text/tool_call_parser.h"
+
+namespace onboard::server {
+
+struct ChoiceEvent {
+  enum class Kind { kReasoning, kContent, kToolCall, kFinish, kError };
+  Kind kind = Kind::kContent;
+  int index = 0;
+  std::string text;            // delta text; kError: the message
+  ToolCall tool_call;          // kToolCall
+  std::string finish_reason;   // kFinish: "stop" | "length" | "cancelled"
+  int64_t completion_tokens = 0, reasoning_tokens = 0;  // kFinish
+};
+
+// Many producers (the choices of a request), one consumer (its HTTP handler).
+class Channel {
+ public:
+  void push(ChoiceEvent e);
+  // Waits up to `timeout` for events; moves all that are there into `out`.
+  void pop_all(std::vector<ChoiceEvent>& out, std::chrono::milliseconds timeout);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<ChoiceEvent> events_;
+};
+
+struct GenerationParams {
+  std::vector<int32_t> prompt;
+  runtime::SamplerParams sampling;
+  int64_t max_tokens = 16;
+  std::vector<std::string> stop;
+  bool parse_output = true;          // chat: split reasoning / content / tool calls
+  bool starts_in_reasoning = false;  // the prompt ended with "<think>\n"
+  std::optional<int64_t> reasoning_budget;
+};
+
+class ChoiceTask : public Sequence {
+ public:
+  ChoiceTask(ServedModel& model, std::shared_ptr<Channel> channel, int index, const GenerationParams& params,
+             Priority priority, Metrics* metrics, std::chrono::steady_clock::time_point arrival);
+
+  StepOutcome step(int slot) override;
+  void on_evicted() override { fresh_slot_ = true; }
+  void on_dropped() override;
+
+ private:
+  // Through stop matching, then the parser; true when a stop sequence was met (text from it
+  // on is dropped).
+  bool emit_text(const std::string& text);
+  void emit_parsed(const std::string& text);  // through the parser to the channel
+  // Ends the choice: with flush, what the detokenizer and stop matcher hold goes out first.
+  void finish(const std::string& reason, bool flush);
+  void fail(const std::string& message);
+  void track_reasoning(const std::string& text);
+
+  ServedModel& model_;
+  std::shared_ptr<Channel> channel_;
+  int index_;
+  GenerationParams params_;
+  Metrics* metrics_;
+  std::chrono::steady_clock::time_point arrival_, last_token_;
+
+  std::vector<int32_t> history_;  // tokens whose KV the slot must hold (prompt + generated)
+  size_t n_in_slot_ = 0;          // of history_, already in the current slot's KV
+  bool fresh_slot_ = true;
+  runtime::Sampler sampler_;
+  text::StreamingDetokenizer detok_;
+  OutputParser parser_;
+  std::string pending_;           // text held back: it could begin a stop sequence
+  std::vector<int32_t> forced_;   // tokens to inject instead of sampling
+  bool in_reasoning_ = false, reasoning_forced_ = false, saw_output_ = false;
+  std::string think_tail_;        // last bytes of the output, to see "</think>" across pieces
+  int64_t generated_ = 0, reasoning_tokens_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace onboard::server

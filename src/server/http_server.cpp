@@ -1,0 +1,471 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+#include "runtime/chat_prompt.h"
+#include "server/generation.h"
+#include "server/metrics.h"
+#include "server/openai_protocol.h"
+
+namespace onboard::server {
+namespace {
+
+std::string dump(const ojson& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+void send_error(httplib::Response& res, const ApiError& e) {
+  res.status = e.status;
+  res.set_content(dump(error_body(e)), "application/json");
+}
+
+ApiError server_error(const std::string& message) {
+  return ApiError{500, message, "server_error", "", "internal_error"};
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string new_id(const char* prefix) {
+  static std::atomic<uint64_t> counter{0};
+  const uint64_t n = counter.fetch_add(1) + 1;
+  const uint64_t t = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s-%llx%llx", prefix, static_cast<unsigned long long>(t & 0xffffffffffULL),
+                static_cast<unsigned long long>(n));
+  return buf;
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// What one request's handler needs while its choices run.
+struct RequestState {
+  std::string id, model_id;
+  int64_t created = 0;
+  bool chat = true, include_usage = false;
+  int n = 1;
+  std::shared_ptr<Channel> channel = std::make_shared<Channel>();
+  std::vector<std::shared_ptr<ChoiceTask>> tasks;
+  std::vector<ChoiceResult> results;
+  std::vector<int> tool_calls_sent;
+  Usage usage;
+  int finished = 0;
+  std::string error;
+  int error_status = 500;
+  bool done = false;
+
+  void cancel_all() {
+    for (auto& t : tasks) t->cancel();
+  }
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::vector<std::unique_ptr<ServedModel>> models;
+  ApiKeys keys;
+  ServerOptions options;
+  Metrics metrics;
+  httplib::Server svr;
+  bool bound = false;
+
+  ServedModel* find_model(const std::string& id) {
+    if (id.empty()) return models.front().get();
+    for (auto& m : models)
+      if (m->id() == id) return m.get();
+    return nullptr;
+  }
+
+  void routes();
+  void handle_completion(const httplib::Request& req, httplib::Response& res, Endpoint endpoint);
+  // Prepares the request's choices; false (with `err`) when the request is refused.
+  bool prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model, RequestState& st,
+               ApiError& err);
+  void apply_event(RequestState& st, ChoiceEvent& e, std::string* sse);
+};
+
+void HttpServer::Impl::routes() {
+  svr.new_task_queue = [threads = options.http_threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  svr.set_payload_max_length(options.max_body_bytes);
+  svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.path == "/health" || !keys.enabled()) return httplib::Server::HandlerResponse::Unhandled;
+    if (keys.authorize(req.get_header_value("Authorization"))) return httplib::Server::HandlerResponse::Unhandled;
+    send_error(res, ApiError{401, "invalid or missing API key (Authorization: Bearer KEY)", "invalid_request_error", "",
+                             "invalid_api_key"});
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    ApiError e;
+    e.status = res.status;
+    if (res.status == 413) {
+      e.message = "the request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes";
+      e.code = "request_too_large";
+    } else if (res.status == 404) {
+      e.message = "no route " + req.method + " " + req.path;
+      e.code = "not_found";
+    } else {
+      e.message = "HTTP " + std::to_string(res.status);
+    }
+    send_error(res, e);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "internal error";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    send_error(res, server_error(what));
+  });
+
+  svr.Get("/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", "application/json");
+  });
+  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    try {
+      std::vector<std::pair<std::string, SchedulerStats>> stats;
+      for (auto& m : models) stats.emplace_back(m->id(), m->scheduler().stats());
+      res.set_content(metrics.render(stats), "text/plain; version=0.0.4");
+    } catch (const std::exception& e) {
+      send_error(res, server_error(e.what()));
+    }
+  });
+  auto model_json = [](const ServedModel& m) {
+    return ojson{{"id", m.id()}, {"object", "model"}, {"created", m.created()}, {"owned_by", "onboard"}};
+  };
+  svr.Get("/v1/models", [this, model_json](const httplib::Request&, httplib::Response& res) {
+    try {
+      ojson data = ojson::array();
+      for (auto& m : models) data.push_back(model_json(*m));
+      res.set_content(dump(ojson{{"object", "list"}, {"data", data}}), "application/json");
+    } catch (const std::exception& e) {
+      send_error(res, server_error(e.what()));
+    }
+  });
+  svr.Get(R"(/v1/models/(.+))", [this, model_json](const httplib::Request& req, httplib::Response& res) {
+    try {
+      const std::string id = req.matches[1];
+      ServedModel* m = find_model(id);
+      if (!m || id.empty()) {
+        send_error(res, ApiError{404, "the model '" + id + "' does not exist", "invalid_request_error", "model",
+                                 "model_not_found"});
+        return;
+      }
+      res.set_content(dump(model_json(*m)), "application/json");
+    } catch (const std::exception& e) {
+      send_error(res, server_error(e.what()));
+    }
+  });
+  svr.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_completion(req, res, Endpoint::kChat);
+  });
+  svr.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_completion(req, res, Endpoint::kCompletion);
+  });
+}
+
+bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model,
+                               RequestState& st, ApiError& err) {
+  const runtime::LoadedModel& lm = model.loaded();
+  Priority priority = Priority::kInteractive;
+  if (cr.priority) {
+    priority = *cr.priority;
+  } else if (req.has_header("X-Onboard-Priority")) {
+    auto p = parse_priority(req.get_header_value("X-Onboard-Priority"));
+    if (!p) {
+      err = bad_field("X-Onboard-Priority", "the X-Onboard-Priority header must be critical, interactive or background");
+      return false;
+    }
+    priority = *p;
+  }
+
+  GenerationParams gp;
+  if (cr.endpoint == Endpoint::kChat) {
+    auto rendered = runtime::render_chat(lm, cr.messages, model.options().chat_template, cr.tools);
+    if (!rendered.ok()) {
+      err = bad_field("messages", "the chat template cannot render these messages: " + rendered.error().message);
+      return false;
+    }
+    gp.starts_in_reasoning = ends_with(*rendered, "<think>\n");
+    gp.prompt = lm.tokenizer.encode(*rendered, {.add_bos = false, .parse_special = true});
+    gp.parse_output = true;
+  } else {
+    gp.prompt = runtime::raw_prompt_tokens(lm, cr.prompt);
+    gp.parse_output = false;
+  }
+  const int64_t n_prompt = static_cast<int64_t>(gp.prompt.size());
+  const int64_t n_ctx = model.n_ctx();
+  if (n_prompt == 0) {
+    err = bad_field(cr.endpoint == Endpoint::kChat ? "messages" : "prompt", "the prompt is empty");
+    return false;
+  }
+  const int64_t max_tokens = cr.max_tokens ? *cr.max_tokens : n_ctx - n_prompt;
+  if (n_prompt + std::max<int64_t>(max_tokens, 1) > n_ctx) {
+    err = bad_field(cr.max_tokens ? "max_tokens" : (cr.endpoint == Endpoint::kChat ? "messages" : "prompt"),
+                    "this model's maximum context length is " + std::to_string(n_ctx) + " tokens, but " +
+                        std::to_string(n_prompt) + " prompt tokens + " + std::to_string(std::max<int64_t>(max_tokens, 1)) +
+                        " completion tokens = " + std::to_string(n_prompt + std::max<int64_t>(max_tokens, 1)) +
+                        " were requested");
+    err.code = "context_length_exceeded";
+    return false;
+  }
+  gp.max_tokens = max_tokens;
+  gp.stop = cr.stop;
+  gp.reasoning_budget = cr.reasoning_budget;
+
+  // Sampling: the file's recommendation (else DeepSeek's), then the request's fields.
+  const model::ModelConfig& c = lm.model->config();
+  runtime::SamplerParams sp;
+  if (c.sampling_temp >= 0) sp.temperature = c.sampling_temp;
+  if (c.sampling_top_p >= 0) sp.top_p = c.sampling_top_p;
+  if (c.sampling_min_p >= 0) sp.min_p = c.sampling_min_p;
+  if (c.sampling_top_k >= 0) sp.top_k = c.sampling_top_k;
+  if (cr.temperature) sp.temperature = *cr.temperature;
+  if (cr.top_p) sp.top_p = *cr.top_p;
+  if (cr.top_k) sp.top_k = *cr.top_k;
+  if (cr.min_p) sp.min_p = *cr.min_p;
+  if (cr.presence_penalty) sp.presence_penalty = *cr.presence_penalty;
+  if (cr.frequency_penalty) sp.frequency_penalty = *cr.frequency_penalty;
+  if (cr.repetition_penalty) sp.repetition_penalty = *cr.repetition_penalty;
+  const uint64_t seed =
+      cr.seed ? *cr.seed : static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
+
+  st.id = new_id(cr.endpoint == Endpoint::kChat ? "chatcmpl" : "cmpl");
+  st.model_id = model.id();
+  st.created = unix_now();
+  st.chat = cr.endpoint == Endpoint::kChat;
+  st.include_usage = cr.include_usage;
+  st.n = cr.n;
+  st.results.resize(static_cast<size_t>(cr.n));
+  st.tool_calls_sent.assign(static_cast<size_t>(cr.n), 0);
+  st.usage.prompt_tokens = n_prompt;
+  const auto arrival = std::chrono::steady_clock::now();
+  for (int i = 0; i < cr.n; ++i) {
+    gp.sampling = sp;
+    gp.sampling.seed = seed + static_cast<uint64_t>(i);
+    st.tasks.push_back(std::make_shared<ChoiceTask>(model, st.channel, i, gp, priority, &metrics, arrival));
+  }
+  return true;
+}
+
+// Folds one event into the request state; with `sse`, appends the stream chunk(s) for it.
+void HttpServer::Impl::apply_event(RequestState& st, ChoiceEvent& e, std::string* sse) {
+  auto out = [&](const ojson& j) {
+    if (sse) *sse += "data: " + dump(j) + "\n\n";
+  };
+  ChoiceResult& r = st.results[static_cast<size_t>(e.index)];
+  switch (e.kind) {
+    case ChoiceEvent::Kind::kReasoning:
+    case ChoiceEvent::Kind::kContent: {
+      const bool reasoning = e.kind == ChoiceEvent::Kind::kReasoning;
+      (reasoning ? r.reasoning : r.content) += e.text;
+      if (st.chat)
+        out(chat_chunk_json(st.id, st.created, st.model_id, e.index,
+                            ojson{{reasoning ? "reasoning_content" : "content", e.text}}, "", st.include_usage));
+      else
+        out(text_chunk_json(st.id, st.created, st.model_id, e.index, e.text, "", st.include_usage));
+      break;
+    }
+    case ChoiceEvent::Kind::kToolCall: {
+      const int k = st.tool_calls_sent[static_cast<size_t>(e.index)]++;
+      if (st.chat) {
+        const std::string call_id = st.id + "-call-" + std::to_string(e.index) + "-" + std::to_string(k);
+        out(chat_chunk_json(st.id, st.created, st.model_id, e.index,
+                            ojson{{"tool_calls", ojson::array({tool_call_json(e.tool_call, call_id, k)})}}, "",
+                            st.include_usage));
+      }
+      r.tool_calls.push_back(std::move(e.tool_call));
+      break;
+    }
+    case ChoiceEvent::Kind::kFinish: {
+      if (e.finish_reason == "cancelled") {  // only the server stopping ends a live request so
+        ++st.finished;
+        st.error = "the request was cancelled: the server is stopping";
+        st.error_status = 503;
+        out(error_body(ApiError{503, st.error, "server_error", "", "server_stopping"}));
+        break;
+      }
+      r.finish_reason = e.finish_reason == "stop" && !r.tool_calls.empty() ? "tool_calls" : e.finish_reason;
+      st.usage.completion_tokens += e.completion_tokens;
+      st.usage.reasoning_tokens += e.reasoning_tokens;
+      ++st.finished;
+      if (st.chat)
+        out(chat_chunk_json(st.id, st.created, st.model_id, e.index, ojson::object(), r.finish_reason, st.include_usage));
+      else
+        out(text_chunk_json(st.id, st.created, st.model_id, e.index, "", r.finish_reason, st.include_usage));
+      break;
+    }
+    case ChoiceEvent::Kind::kError:
+      ++st.finished;
+      st.error = e.text;
+      out(error_body(server_error(e.text)));
+      break;
+  }
+}
+
+void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::Response& res, Endpoint endpoint) {
+  try {
+    CompletionRequest cr;
+    ApiError err;
+    if (!parse_request(req.body, endpoint, cr, err)) {
+      metrics.requests_error.fetch_add(1);
+      send_error(res, err);
+      return;
+    }
+    ServedModel* model = find_model(cr.model);
+    if (!model) {
+      metrics.requests_error.fetch_add(1);
+      send_error(res, ApiError{404, "the model '" + cr.model + "' does not exist", "invalid_request_error", "model",
+                               "model_not_found"});
+      return;
+    }
+    auto st = std::make_shared<RequestState>();
+    if (!prepare(req, cr, *model, *st, err)) {
+      metrics.requests_error.fetch_add(1);
+      send_error(res, err);
+      return;
+    }
+    std::vector<std::shared_ptr<Sequence>> seqs(st->tasks.begin(), st->tasks.end());
+    if (!model->scheduler().submit(std::move(seqs))) {
+      metrics.requests_rejected.fetch_add(1);
+      res.set_header("Retry-After", "1");
+      send_error(res, ApiError{429, "the server is at capacity (request queue full); retry later", "server_error", "",
+                               "overloaded"});
+      return;
+    }
+    metrics.prompt_tokens.fetch_add(st->usage.prompt_tokens * st->n);
+
+    if (!cr.stream) {
+      std::vector<ChoiceEvent> events;
+      while (st->finished < st->n) {
+        events.clear();
+        st->channel->pop_all(events, std::chrono::milliseconds(100));
+        for (auto& e : events) apply_event(*st, e, nullptr);
+      }
+      if (!st->error.empty()) {
+        metrics.requests_error.fetch_add(1);
+        ApiError e = server_error(st->error);
+        e.status = st->error_status;
+        if (e.status == 503) {
+          e.code = "server_stopping";
+          res.set_header("Retry-After", "1");
+        }
+        send_error(res, e);
+        return;
+      }
+      metrics.requests_ok.fetch_add(1);
+      res.set_content(dump(st->chat ? chat_completion_json(st->id, st->created, st->model_id, st->results, st->usage)
+                                    : text_completion_json(st->id, st->created, st->model_id, st->results, st->usage)),
+                      "application/json");
+      return;
+    }
+
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    auto started = std::make_shared<bool>(false);
+    res.set_chunked_content_provider(
+        "text/event-stream",
+        [this, st, started](size_t, httplib::DataSink& sink) {
+          try {
+            std::string out;
+            if (!*started) {
+              *started = true;
+              if (st->chat)
+                for (int i = 0; i < st->n; ++i)
+                  out += "data: " +
+                         dump(chat_chunk_json(st->id, st->created, st->model_id, i,
+                                              ojson{{"role", "assistant"}, {"content", ""}}, "", st->include_usage)) +
+                         "\n\n";
+            }
+            std::vector<ChoiceEvent> events;
+            st->channel->pop_all(events, std::chrono::milliseconds(100));
+            for (auto& e : events) apply_event(*st, e, &out);
+            const bool all_done = st->finished >= st->n;
+            if (all_done) {
+              if (st->include_usage)
+                out += "data: " + dump(usage_chunk_json(st->id, st->created, st->model_id, st->chat, st->usage)) + "\n\n";
+              out += "data: [DONE]\n\n";
+            }
+            if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+            if (all_done) {
+              st->done = true;
+              sink.done();
+            }
+            return true;
+          } catch (...) {
+            return false;
+          }
+        },
+        [this, st](bool success) {
+          if (!success || !st->done) {
+            st->cancel_all();  // the client went away: free the slots at the next step
+            metrics.requests_cancelled.fetch_add(1);
+          } else if (st->error.empty()) {
+            metrics.requests_ok.fetch_add(1);
+          } else {
+            metrics.requests_error.fetch_add(1);
+          }
+        });
+  } catch (const std::exception& e) {
+    metrics.requests_error.fetch_add(1);
+    send_error(res, server_error(e.what()));
+  } catch (...) {
+    metrics.requests_error.fetch_add(1);
+    send_error(res, server_error("internal error"));
+  }
+}
+
+HttpServer::HttpServer(std::vector<std::unique_ptr<ServedModel>> models, ApiKeys keys, ServerOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->models = std::move(models);
+  impl_->keys = std::move(keys);
+  impl_->options = std::move(options);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+Expected<int> HttpServer::bind() {
+  try {
+    if (impl_->models.empty()) return make_error(ErrorCode::kInvalidArgument, "no model to serve");
+    impl_->routes();
+    int port = impl_->options.port;
+    if (port == 0) {
+      port = impl_->svr.bind_to_any_port(impl_->options.host);
+      if (port < 0) return make_error(ErrorCode::kIo, "cannot bind " + impl_->options.host + " to any port");
+    } else if (!impl_->svr.bind_to_port(impl_->options.host, port)) {
+      return make_error(ErrorCode::kIo, "cannot bind " + impl_->options.host + ":" + std::to_string(port) +
+                                            " (in use, or not an address of this machine)");
+    }
+    impl_->bound = true;
+    return port;
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, e.what());
+  }
+}
+
+Status HttpServer::listen() {
+  if (!impl_->bound) return make_error(ErrorCode::kInvalidArgument, "listen() before bind()");
+  try {
+    if (!impl_->svr.listen_after_bind()) return make_error(ErrorCode::kIo, "the server socket failed");
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kInternal, e.what());
+  }
+  return Status::Ok();
+}
+
+void HttpServer::stop() {
+  if (!impl_) return;
+  // Drop what runs first: the handlers waiting on it then answer, and the listener can end.
+  for (auto& m : impl_->models) m->scheduler().stop();
+  impl_->svr.stop();
+}
+
+}  // namespace onboard::server

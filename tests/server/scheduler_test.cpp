@@ -1,0 +1,197 @@
+// The scheduler without a model: fake sequences record which steps ran where.
+#include "server/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+#include "server/api_keys.h"
+
+namespace onboard::server {
+namespace {
+
+struct Log {
+  std::vector<std::string> steps;  // "name@slot"
+};
+
+class FakeSeq : public Sequence {
+ public:
+  FakeSeq(std::string name, Priority p, int n_steps, Log* log) : Sequence(p), name_(std::move(name)), left_(n_steps), log_(log) {}
+  StepOutcome step(int slot) override {
+    log_->steps.push_back(name_ + "@" + std::to_string(slot));
+    ++done_;
+    return --left_ == 0 ? StepOutcome::kDone : StepOutcome::kContinue;
+  }
+  void on_evicted() override { ++evicted; }
+  void on_dropped() override { dropped = true; }
+  std::atomic<int> done_{0};
+  int evicted = 0;
+  bool dropped = false;
+
+ private:
+  std::string name_;
+  int left_;
+  Log* log_;
+};
+
+std::shared_ptr<FakeSeq> seq(const std::string& name, Priority p, int n, Log& log) {
+  return std::make_shared<FakeSeq>(name, p, n, &log);
+}
+
+std::string names(const Log& log) {
+  std::string s;
+  for (const auto& x : log.steps) s += x + " ";
+  return s;
+}
+
+TEST(Scheduler, RoundRobinOneStepEach) {
+  Log log;
+  Scheduler s(2, 16);
+  ASSERT_TRUE(s.submit({seq("a", Priority::kInteractive, 2, log), seq("b", Priority::kInteractive, 2, log)}));
+  while (s.run_once()) {
+  }
+  EXPECT_EQ(names(log), "a@0 b@1 a@0 b@1 ");
+}
+
+TEST(Scheduler, PriorityOrderThenFifo) {
+  Log log;
+  Scheduler s(1, 16);
+  ASSERT_TRUE(s.submit({seq("bg1", Priority::kBackground, 1, log)}));
+  ASSERT_TRUE(s.submit({seq("in1", Priority::kInteractive, 1, log)}));
+  ASSERT_TRUE(s.submit({seq("bg2", Priority::kBackground, 1, log)}));
+  ASSERT_TRUE(s.submit({seq("cr1", Priority::kCritical, 1, log)}));
+  ASSERT_TRUE(s.submit({seq("in2", Priority::kInteractive, 1, log)}));
+  while (s.run_once()) {
+  }
+  EXPECT_EQ(names(log), "cr1@0 in1@0 in2@0 bg1@0 bg2@0 ");
+}
+
+TEST(Scheduler, CriticalPausesLowerClassesKeepingTheirSlot) {
+  Log log;
+  Scheduler s(2, 16);
+  auto bg = seq("bg", Priority::kBackground, 4, log);
+  ASSERT_TRUE(s.submit({bg}));
+  s.run_once();
+  s.run_once();  // bg has made two steps on slot 0
+  auto cr = seq("cr", Priority::kCritical, 3, log);
+  ASSERT_TRUE(s.submit({cr}));
+  s.run_once();
+  EXPECT_EQ(s.stats().paused, 1);
+  EXPECT_EQ(s.stats().running[static_cast<int>(Priority::kBackground)], 1);
+  while (s.run_once()) {
+  }
+  // The critical one ran alone in the free slot; bg resumed on its own slot, never evicted.
+  EXPECT_EQ(names(log), "bg@0 bg@0 cr@1 cr@1 cr@1 bg@0 bg@0 ");
+  EXPECT_EQ(bg->evicted, 0);
+  EXPECT_FALSE(bg->dropped);
+  EXPECT_EQ(bg->done_, 4);
+}
+
+TEST(Scheduler, FullSlotsEvictTheLowestClassWhichResumesLater) {
+  Log log;
+  Scheduler s(2, 16);
+  auto in = seq("in", Priority::kInteractive, 3, log);
+  auto bg = seq("bg", Priority::kBackground, 3, log);
+  ASSERT_TRUE(s.submit({in, bg}));
+  s.run_once();  // in@0 bg@1
+  auto cr = seq("cr", Priority::kCritical, 2, log);
+  ASSERT_TRUE(s.submit({cr}));
+  s.run_once();  // bg evicted; cr runs alone (in is paused)
+  EXPECT_EQ(bg->evicted, 1);
+  EXPECT_EQ(in->evicted, 0);
+  while (s.run_once()) {
+  }
+  EXPECT_EQ(names(log), "in@0 bg@1 cr@1 cr@1 in@0 bg@1 in@0 bg@1 ");
+  EXPECT_EQ(bg->done_, 3);
+  EXPECT_FALSE(bg->dropped);
+  EXPECT_EQ(s.stats().evictions, 1);
+}
+
+TEST(Scheduler, EqualClassesAreNeverEvicted) {
+  Log log;
+  Scheduler s(1, 16);
+  auto a = seq("a", Priority::kInteractive, 2, log);
+  ASSERT_TRUE(s.submit({a}));
+  s.run_once();
+  ASSERT_TRUE(s.submit({seq("b", Priority::kInteractive, 1, log)}));
+  while (s.run_once()) {
+  }
+  EXPECT_EQ(names(log), "a@0 a@0 b@0 ");
+  EXPECT_EQ(a->evicted, 0);
+}
+
+TEST(Scheduler, CancelFreesTheSlot) {
+  Log log;
+  Scheduler s(1, 16);
+  auto a = seq("a", Priority::kInteractive, 1000, log);
+  auto b = seq("b", Priority::kInteractive, 1, log);
+  ASSERT_TRUE(s.submit({a}));
+  ASSERT_TRUE(s.submit({b}));
+  s.run_once();
+  s.run_once();
+  a->cancel();
+  while (s.run_once()) {
+  }
+  EXPECT_TRUE(a->dropped);
+  EXPECT_EQ(names(log), "a@0 a@0 b@0 ");
+  EXPECT_EQ(s.stats().running[static_cast<int>(Priority::kInteractive)], 0);
+}
+
+TEST(Scheduler, CancelWhileQueued) {
+  Log log;
+  Scheduler s(1, 16);
+  auto a = seq("a", Priority::kInteractive, 2, log);
+  auto b = seq("b", Priority::kInteractive, 2, log);
+  ASSERT_TRUE(s.submit({a, b}));
+  b->cancel();
+  while (s.run_once()) {
+  }
+  EXPECT_TRUE(b->dropped);
+  EXPECT_EQ(names(log), "a@0 a@0 ");
+}
+
+TEST(Scheduler, QueueLimitRejectsWholeRequests) {
+  Log log;
+  Scheduler s(1, 3);
+  EXPECT_TRUE(s.submit({seq("a", Priority::kInteractive, 1, log), seq("b", Priority::kInteractive, 1, log)}));
+  EXPECT_FALSE(s.submit({seq("c", Priority::kInteractive, 1, log), seq("d", Priority::kInteractive, 1, log)}));
+  EXPECT_TRUE(s.submit({seq("e", Priority::kInteractive, 1, log)}));
+  EXPECT_EQ(s.stats().queued[static_cast<int>(Priority::kInteractive)], 3);
+}
+
+TEST(Scheduler, WorkerThreadRunsEverythingAndStopDropsTheRest) {
+  Log log;  // written by the worker only, read after stop()
+  auto s = std::make_unique<Scheduler>(2, 16);
+  std::vector<std::shared_ptr<FakeSeq>> seqs;
+  for (int i = 0; i < 6; ++i) seqs.push_back(seq("s" + std::to_string(i), Priority::kInteractive, 5, log));
+  s->start();
+  for (auto& q : seqs) ASSERT_TRUE(s->submit({q}));
+  for (int spin = 0; spin < 2000; ++spin) {
+    bool all = true;
+    for (auto& q : seqs) all = all && q->done_ == 5;
+    if (all) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  s->stop();
+  for (auto& q : seqs) EXPECT_EQ(q->done_, 5);
+  auto never = seq("late", Priority::kInteractive, 1, log);
+  EXPECT_FALSE(s->submit({never}));  // stopped
+}
+
+TEST(ApiKeys, ConstantTimeEqualAndBearer) {
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+  EXPECT_FALSE(constant_time_equal("", "a"));
+  auto keys = ApiKeys::from_keys({"sk-1", "sk-2"});
+  EXPECT_TRUE(keys.authorize("Bearer sk-2"));
+  EXPECT_FALSE(keys.authorize("Bearer sk-3"));
+  EXPECT_FALSE(keys.authorize("sk-1"));
+  EXPECT_FALSE(keys.authorize(""));
+  EXPECT_TRUE(ApiKeys{}.authorize(""));
+}
+
+}  // namespace
+}  // namespace onboard::server

@@ -1,0 +1,105 @@
+// onboard serve: the OpenAI-compatible server (src/server/) on one or more models.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <pthread.h>
+#include <sstream>
+#include <thread>
+
+#include "cli_options.h"
+#include "commands.h"
+#include "server/http_server.h"
+
+namespace onboard::cli {
+
+int cmd_serve(int argc, char** argv) {
+  CLI::App app{"Serve the OpenAI-compatible API (chat/completions, completions, models, metrics)", "onboard serve"};
+  std::vector<std::string> model_paths, aliases;
+  server::ServerOptions so;
+  int threads = 0, slots = 4, max_queue = 64;
+  int64_t ctx = 4096, batch = 256;
+  std::string kv_type = "f16", api_key_file, template_file;
+  app.add_option("-m,--model", model_paths, "model file (GGUF); repeat to serve several")->required();
+  app.add_option("--alias", aliases, "model id for the -m of the same position (default: the file stem)");
+  app.add_option("--host", so.host, "address to bind (default 127.0.0.1: this machine only)");
+  app.add_option("--port", so.port, "port (0: any free one)");
+  app.add_option("-t,--threads", threads, "threads (default: all cores)");
+  app.add_option("-c,--ctx-size", ctx, "context tokens of each slot (KV cache planned for it)");
+  app.add_option("-b,--batch-size", batch, "prompt tokens per step (chunked prefill)");
+  app.add_option("--kv-type", kv_type, "KV cache storage: f32 or f16")->check(CLI::IsMember({"f32", "f16"}));
+  app.add_option("--slots", slots, "sequences that hold a KV cache at once, per model");
+  app.add_option("--max-queue", max_queue, "waiting sequences before requests get 429");
+  app.add_option("--api-key-file", api_key_file, "file of accepted API keys, one a line");
+  app.add_option("--max-body-bytes", so.max_body_bytes, "largest request body (else 413)");
+  app.add_option("--chat-template", template_file, "Jinja chat template file overriding the models' own");
+  CLI11_PARSE(app, argc, argv);
+
+  if (!aliases.empty() && aliases.size() != model_paths.size())
+    return fail(make_error(ErrorCode::kInvalidArgument, "give one --alias per -m, or none"));
+  if (ctx <= 0 || slots <= 0 || batch <= 0)
+    return fail(make_error(ErrorCode::kInvalidArgument, "-c, -b and --slots must be positive"));
+  std::string template_source;
+  if (!template_file.empty()) {
+    std::ifstream in(template_file);
+    if (!in) return fail(make_error(ErrorCode::kIo, template_file + ": cannot open"));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    template_source = ss.str();
+  }
+  server::ApiKeys keys;
+  if (!api_key_file.empty()) {
+    auto k = server::ApiKeys::load(api_key_file);
+    if (!k.ok()) return fail(k.error());
+    keys = std::move(*k);
+  }
+
+  // SIGINT/SIGTERM are taken by a thread of their own (blocked here, before any thread starts).
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGINT);
+  sigaddset(&sigs, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::unique_ptr<server::ServedModel>> models;
+  for (size_t i = 0; i < model_paths.size(); ++i) {
+    server::ServedModelOptions mo;
+    mo.id = aliases.empty() ? std::filesystem::path(model_paths[i]).stem().string() : aliases[i];
+    for (const auto& m : models)
+      if (m->id() == mo.id) return fail(make_error(ErrorCode::kInvalidArgument, "two models with the id '" + mo.id + "' (use --alias)"));
+    mo.chat_template = template_source;
+    mo.n_ctx = ctx;
+    mo.n_batch = batch;
+    mo.n_threads = resolve_threads(threads);
+    mo.kv_type = kv_type == "f32" ? GgmlType::F32 : GgmlType::F16;
+    mo.n_slots = slots;
+    mo.max_queue = max_queue;
+    auto m = server::ServedModel::create(model_paths[i], mo);
+    if (!m.ok()) return fail(m.error());
+    std::fprintf(stderr, "onboard: serving %s as '%s' (%d slots of %lld tokens)\n", model_paths[i].c_str(), mo.id.c_str(),
+                 slots, static_cast<long long>(ctx));
+    models.push_back(std::move(*m));
+  }
+
+  server::HttpServer http(std::move(models), std::move(keys), so);
+  auto port = http.bind();
+  if (!port.ok()) return fail(port.error());
+  std::printf("onboard: listening on http://%s:%d/v1\n", so.host.c_str(), *port);
+  std::fflush(stdout);
+
+  std::thread signals([&http, sigs] {
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    std::fprintf(stderr, "onboard: signal %d, stopping\n", sig);
+    http.stop();
+  });
+  const Status st = http.listen();
+  // listen() returned (a signal, or an error): wake the signal thread if it still waits.
+  pthread_kill(signals.native_handle(), SIGTERM);
+  signals.join();
+  if (!st.ok()) return fail(st.error());
+  return 0;
+}
+
+}  // namespace onboard::cli
