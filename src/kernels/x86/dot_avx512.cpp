@@ -6,7 +6,9 @@
 // GCC 12's avx512fintrin.h seeds some intrinsics (_mm512_cvtepu16_epi32, _mm512_slli_epi32,
 // _mm512_reduce_add_ps) with a self-initialised "undefined" vector and then warns about it
 // (GCC bug 105593, a false positive).
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include "kernels/x86/dot_x86_impl.h"
 

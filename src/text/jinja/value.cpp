@@ -9,6 +9,9 @@
 
 namespace onboard::jinja {
 
+size_t OrderedMap::size() const { return entries_.size(); }
+bool OrderedMap::empty() const { return entries_.empty(); }
+
 // ---- OrderedMap ----
 const Value* OrderedMap::find(std::string_view key) const {
   auto it = index_.find(std::string(key));

@@ -29,8 +29,8 @@ class OrderedMap {
   Value* find(std::string_view key);
   void set(const std::string& key, Value v);
   bool erase(const std::string& key);
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
+  size_t size() const;  // out of line: Value is incomplete here (clang instantiates eagerly)
+  bool empty() const;
   const std::vector<std::pair<std::string, Value>>& entries() const { return entries_; }
 
  private:
