@@ -145,13 +145,7 @@ class GqaDecoder : public Model {
       for (int64_t i = 0; i < n * E; ++i) s.x[i] += s.xn[i];
     }
 
-    // Head: logits for the last token, or every token.
-    const int64_t first = s.options_.all_logits ? 0 : n - 1;
-    const int64_t rows = n - first;
-    for (int64_t t = first; t < n; ++t)
-      kernels::rms_norm(&s.x[t * E], output_norm_.data(), &s.xn[(t - first) * E], E, c.rms_eps);
-    kernels::matmul(output_, s.xn.data(), E, rows, s.logits_.data(), c.n_vocab, s.scratch.data(), pool);
-    s.n_logits_ = rows;
+    compute_logits(s, output_, output_norm_, s.x.data(), s.xn.data(), s.scratch.data(), n, pool);
     return Status::Ok();
   }
 

@@ -1,6 +1,8 @@
 #include "model/model.h"
 
 #include "model/deepseek2.h"
+#include "kernels/matmul.h"
+#include "kernels/rms_norm.h"
 #include "model/gqa_decoder.h"
 
 namespace onboard::model {
@@ -23,6 +25,16 @@ Status Model::check_batch(const ForwardState& s, std::span<const int32_t> tokens
       return make_error(ErrorCode::kInvalidArgument, "token id " + std::to_string(id) + " is outside the vocabulary (" +
                                                          std::to_string(config_.n_vocab) + ")");
   return Status::Ok();
+}
+
+void Model::compute_logits(ForwardState& s, const Weight& output, const std::vector<float>& output_norm, const float* x,
+                           float* xn, void* scratch, int64_t n, ThreadPool& pool) const {
+  const int64_t E = config_.n_embd;
+  const int64_t first = s.options().all_logits ? 0 : n - 1;
+  const int64_t rows = n - first;
+  for (int64_t t = first; t < n; ++t) kernels::rms_norm(x + t * E, output_norm.data(), xn + (t - first) * E, E, config_.rms_eps);
+  kernels::matmul(output, xn, E, rows, s.logits_.data(), config_.n_vocab, scratch, pool);
+  s.n_logits_ = rows;
 }
 
 Expected<std::unique_ptr<Model>> load_model(gguf::GgufFile file) {

@@ -12,6 +12,7 @@
 #include "core/thread_pool.h"
 #include "format/gguf.h"
 #include "model/model_config.h"
+#include "model/weight.h"
 #include "runtime/kv_cache.h"
 
 namespace onboard::model {
@@ -36,6 +37,7 @@ class ForwardState {
   size_t bytes() const;  // everything this state allocated
 
  protected:
+  friend class Model;
   StateOptions options_;
   runtime::KvCache kv_;
   std::vector<float> logits_;
@@ -60,6 +62,10 @@ class Model {
   Model(gguf::GgufFile file, ModelConfig config) : file_(std::move(file)), config_(std::move(config)) {}
   // What every forward() checks first: batch size, context room, thread count, token ids.
   Status check_batch(const ForwardState& state, std::span<const int32_t> tokens, int64_t pos, const ThreadPool& pool) const;
+  // The head: RMSNorm(h; output_norm) then the output matrix, for the last of n hidden rows
+  // or all of them (all_logits). xn and scratch are the state's work buffers.
+  void compute_logits(ForwardState& state, const Weight& output, const std::vector<float>& output_norm, const float* x,
+                      float* xn, void* scratch, int64_t n, ThreadPool& pool) const;
   gguf::GgufFile file_;
   ModelConfig config_;
 };
