@@ -1,5 +1,7 @@
 #include "cli_options.h"
 
+#include "runtime/recommended_sampling.h"
+
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -32,11 +34,7 @@ int resolve_threads(int requested) {
 }
 
 runtime::SamplerParams sampler_params(const model::ModelConfig& c, const SamplingFlags& f) {
-  runtime::SamplerParams p;
-  if (c.sampling_temp >= 0) p.temperature = c.sampling_temp;
-  if (c.sampling_top_p >= 0) p.top_p = c.sampling_top_p;
-  if (c.sampling_min_p >= 0) p.min_p = c.sampling_min_p;
-  if (c.sampling_top_k >= 0) p.top_k = c.sampling_top_k;
+  runtime::SamplerParams p = runtime::recommended_sampling(c);
   if (f.temp) p.temperature = *f.temp;
   if (f.top_p) p.top_p = *f.top_p;
   if (f.top_k) p.top_k = *f.top_k;

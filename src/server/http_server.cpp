@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include "runtime/recommended_sampling.h"
+
 #include <httplib.h>
 
 #include <atomic>
@@ -223,11 +225,7 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
 
   // Sampling: the file's recommendation (else DeepSeek's), then the request's fields.
   const model::ModelConfig& c = lm.model->config();
-  runtime::SamplerParams sp;
-  if (c.sampling_temp >= 0) sp.temperature = c.sampling_temp;
-  if (c.sampling_top_p >= 0) sp.top_p = c.sampling_top_p;
-  if (c.sampling_min_p >= 0) sp.min_p = c.sampling_min_p;
-  if (c.sampling_top_k >= 0) sp.top_k = c.sampling_top_k;
+  runtime::SamplerParams sp = runtime::recommended_sampling(c);
   if (cr.temperature) sp.temperature = *cr.temperature;
   if (cr.top_p) sp.top_p = *cr.top_p;
   if (cr.top_k) sp.top_k = *cr.top_k;
