@@ -6,7 +6,7 @@ PORT ?= 8080
 PROMPT ?= 请把空调调到22度，然后打开座椅加热。
 DEFAULT_MODEL := models/r1-distill-qwen-1.5b-q4_k_m.gguf
 
-.PHONY: deps build test test-asan run fuzz bench clean
+.PHONY: deps build test test-arm test-asan run fuzz bench clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -17,6 +17,15 @@ build: deps
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-arm
+
+# The ARM NEON kernels: cross-built with g++-aarch64-linux-gnu (kernels, tensor code and their
+# unit tests only) and run under qemu-user on a CPU without and one with the dot-product
+# extension. Numerics only: nothing here measures ARM speed.
+test-arm: deps
+	cmake -S . -B build-arm -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake -DONBOARD_KERNELS_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DONBOARD_WERROR=ON > /dev/null
+	cmake --build build-arm -j $(JOBS)
+	cd build-arm && ctest --output-on-failure -j $(JOBS)
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
 test-asan: deps
@@ -44,4 +53,4 @@ bench: build
 	$(BUILD)/onboard bench -m $(or $(MODEL),$(DEFAULT_MODEL))
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-arm

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 debs=(build-essential cmake pkg-config git python3
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libpcre2-dev libutf8proc-dev libcli11-dev libcpp-httplib-dev
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev
+      g++-aarch64-linux-gnu qemu-user)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

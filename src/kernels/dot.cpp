@@ -3,18 +3,29 @@
 #include <cassert>
 
 #include "kernels/generic/dot_generic.h"
+#if defined(__x86_64__) || defined(__i386__)
 #include "kernels/x86/dot_x86.h"
+#endif
+#if defined(__aarch64__)
+#include "kernels/arm/dot_arm.h"
+#endif
 
 namespace onboard::kernels {
 namespace {
 
 const DotKernel* specialized(GgmlType weight_type, Isa isa) {
+  // Each build has the variants of its own architecture (CMake compiles only those files).
   switch (isa) {
+#if defined(__x86_64__) || defined(__i386__)
     case Isa::kAvx2: return avx2_dot_kernel(weight_type);
     case Isa::kAvx512: return avx512_dot_kernel(weight_type);
-    case Isa::kGeneric: return nullptr;
+#endif
+#if defined(__aarch64__)
+    case Isa::kNeon: return neon_dot_kernel(weight_type);
+    case Isa::kNeonDotprod: return neon_dotprod_dot_kernel(weight_type);
+#endif
+    default: return nullptr;
   }
-  return nullptr;
 }
 
 // Indexed by the type id (all ids are < 64).
