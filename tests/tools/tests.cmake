@@ -33,3 +33,15 @@ add_test(NAME tools.chat_shows_reasoning_apart COMMAND ${CMAKE_COMMAND} -DCLI=$<
   -DMODEL=${ONBOARD_FIXTURES_DIR}/models/tiny-qwen2.gguf -DWORK=${CMAKE_BINARY_DIR}
   -DTEMPLATE=${CMAKE_SOURCE_DIR}/tests/text/templates/llamacpp-r1-distill-qwen-32b.jinja
   -P ${CMAKE_CURRENT_LIST_DIR}/chat_session.cmake)
+
+# `onboard bench --json`: one JSON object whose figures are positive and consistent, and whose
+# decode bytes/token match what the model's shapes say decode reads (dense and MoE).
+foreach(model tiny-qwen2 tiny-v2-lite)
+  add_test(NAME tools.bench_json_${model} COMMAND ${CMAKE_COMMAND}
+    -DCLI=$<TARGET_FILE:onboard_cli> -DPYTHON=${Python3_EXECUTABLE}
+    -DMODEL=${ONBOARD_FIXTURES_DIR}/models/${model}.gguf
+    -DHF_CONFIG=${ONBOARD_FIXTURES_DIR}/models/${model}.hf-config.json
+    -DCHECK=${CMAKE_CURRENT_LIST_DIR}/bench_json_check.py -DTHREADS=2
+    -DOUT=${CMAKE_BINARY_DIR}/bench-${model}.json
+    -P ${CMAKE_CURRENT_LIST_DIR}/bench_json.cmake)
+endforeach()
