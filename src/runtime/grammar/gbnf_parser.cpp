@@ -1,6 +1,7 @@
 #include "runtime/grammar/gbnf_parser.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 
@@ -500,5 +501,24 @@ class Parser {
 }  // namespace
 
 Expected<Grammar> parse_gbnf(std::string_view text) { return Parser(text).run(); }
+
+std::string gbnf_literal(std::string_view bytes) {
+  std::string out = "\"";
+  for (char c : bytes) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 
 }  // namespace onboard::runtime::grammar

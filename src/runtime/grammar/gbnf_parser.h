@@ -6,6 +6,7 @@
 // twice, and left recursion (which a top-down matcher cannot run).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/status.h"
@@ -14,5 +15,8 @@
 namespace onboard::runtime::grammar {
 
 Expected<Grammar> parse_gbnf(std::string_view text);
+
+// A GBNF string literal matching exactly `bytes` (for grammars written by code).
+std::string gbnf_literal(std::string_view bytes);
 
 }  // namespace onboard::runtime::grammar
