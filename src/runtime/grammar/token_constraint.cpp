@@ -1,13 +1,29 @@
 #include "runtime/grammar/token_constraint.h"
 
+#include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 
 namespace onboard::runtime::grammar {
+
+std::shared_ptr<const VocabTrie> shared_vocab_trie(const text::Tokenizer& tokenizer) {
+  static std::mutex mu;
+  // Each entry holds a copy of its tokenizer, so the address cannot be reused by another one.
+  static std::map<const void*, std::pair<text::Tokenizer, std::weak_ptr<const VocabTrie>>> tries;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = tries[&tokenizer.vocab()];
+  if (auto t = slot.second.lock()) return t;
+  auto t = std::make_shared<const VocabTrie>(tokenizer);
+  slot = {tokenizer, t};
+  return t;
+}
 
 TokenConstraint::TokenConstraint(std::shared_ptr<const Grammar> grammar, std::shared_ptr<const VocabTrie> vocab,
                                  size_t max_cached_masks)
     : vocab_(std::move(vocab)), matcher_(std::move(grammar)), max_cached_(max_cached_masks) {
   current_.assign((static_cast<size_t>(vocab_->n_vocab()) + 63) / 64, 0);
+  masked_.resize(static_cast<size_t>(vocab_->n_vocab()));
   levels_.resize(vocab_->max_depth() + 2);
 }
 
@@ -83,6 +99,14 @@ void TokenConstraint::apply(float* logits) {
   const int32_t n = vocab_->n_vocab();
   for (int32_t i = 0; i < n; ++i)
     if (!((m[static_cast<size_t>(i) >> 6] >> (i & 63)) & 1u)) logits[i] = -std::numeric_limits<float>::infinity();
+}
+
+int32_t TokenConstraint::sample(Sampler& sampler, const float* logits) {
+  if (!any_allowed()) return -1;
+  std::copy(logits, logits + vocab_->n_vocab(), masked_.begin());
+  apply(masked_.data());
+  const int32_t tok = sampler.sample(masked_.data());
+  return allowed(tok) ? tok : -1;
 }
 
 bool TokenConstraint::accept_token(int32_t token) {

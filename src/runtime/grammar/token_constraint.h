@@ -14,9 +14,14 @@
 #include <vector>
 
 #include "runtime/grammar/matcher.h"
+#include "runtime/sampler.h"
 #include "runtime/grammar/vocab_trie.h"
 
 namespace onboard::runtime::grammar {
+
+// The trie of a tokenizer's vocabulary, built on first use and shared by every constraint on
+// that tokenizer (copies of a Tokenizer share it too).
+std::shared_ptr<const VocabTrie> shared_vocab_trie(const text::Tokenizer& tokenizer);
 
 class TokenConstraint {
  public:
@@ -28,6 +33,9 @@ class TokenConstraint {
   bool allowed(int32_t token);
   // Sets the logits of tokens that may not come next to -inf.
   void apply(float* logits);
+  // Draws from `logits` restricted to the allowed tokens (a copy is masked; the logits are
+  // left as they are). Does not advance: accept_token() the result. -1 when nothing is allowed.
+  int32_t sample(Sampler& sampler, const float* logits);
   // Advances over a chosen token; false (state unchanged) when the grammar does not allow it.
   bool accept_token(int32_t token);
   // Advances over text that did not come from a sampled token (a forced prefix).
@@ -39,6 +47,7 @@ class TokenConstraint {
   void reset() { matcher_.reset(); }
 
   const Matcher& matcher() const { return matcher_; }
+  const std::shared_ptr<const VocabTrie>& vocab() const { return vocab_; }
   void clear_cache() { cache_.clear(); }
 
  private:
@@ -50,6 +59,7 @@ class TokenConstraint {
   size_t max_cached_;
   std::unordered_map<std::string, std::vector<uint64_t>> cache_;
   std::vector<uint64_t> current_;
+  std::vector<float> masked_;  // sample()'s copy of the logits, sized at construction
   bool current_valid_ = false;
   // Walk scratch: a copy of the live stacks' nodes plus what the walk adds (truncated as it
   // backs out), and one stack list per trie depth.
