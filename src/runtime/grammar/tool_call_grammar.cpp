@@ -40,7 +40,7 @@ Expected<std::string> tool_call_gbnf(const json& tools, const ToolCallGrammarOpt
   const std::string call = gbnf_literal(std::string(kToolCallBegin) + "function" + std::string(kToolSep)) + " (" + functions +
                            ") " + gbnf_literal(kToolCallEnd);
   std::string root = std::string("root ::= ") + kLead + " " + gbnf_literal(kToolCallsBegin) + " call " +
-                     (options.parallel ? "(\"\\n\" call){0,15} " : "") + gbnf_literal(kToolCallsEnd) + "\n";
+                     (options.parallel ? "(\"\\n\" call){0,7} " : "") + gbnf_literal(kToolCallsEnd) + "\n";
   return root + "call ::= " + call + "\n" + conv.rules();
 }
 

@@ -16,7 +16,7 @@ namespace onboard::runtime::grammar {
 
 struct ToolCallGrammarOptions {
   std::string only_function;  // non-empty: the one function that may be called
-  bool parallel = true;       // more than one call (at most 16)
+  bool parallel = true;       // more than one call (at most 8)
   bool strict = true;         // JSON Schema strictness of the parameters
 };
 
