@@ -50,6 +50,33 @@ ChoiceTask::ChoiceTask(ServedModel& model, std::shared_ptr<Channel> channel, int
       in_reasoning_(params.starts_in_reasoning),
       saw_output_(params.starts_in_reasoning) {
   for (int32_t t : params_.prompt) sampler_.accept(t);  // penalties see the prompt, as Session does
+  if (params_.grammar) {
+    constraint_.emplace(params_.grammar, runtime::grammar::shared_vocab_trie(model.loaded().tokenizer));
+    constraint_active_ = !params_.starts_in_reasoning && !params_.grammar_from_tool_calls;
+  }
+}
+
+bool ChoiceTask::advance_constraint(const std::string& piece, bool was_in_reasoning) {
+  if (in_reasoning_) return true;
+  // Of this piece, the bytes of the answer: after "</think>" when it ends the reasoning here
+  // (the first '>' of the piece that completes the tag closes it).
+  std::string answer = piece;
+  if (was_in_reasoning) {
+    const size_t gt = piece.find('>');
+    answer = gt == std::string::npos ? std::string() : piece.substr(gt + 1);
+  }
+  if (!params_.grammar_from_tool_calls) {
+    constraint_active_ = true;
+    return constraint_->accept_text(answer);
+  }
+  answer_tail_ += answer;
+  const size_t at = answer_tail_.find(kToolCallsBegin);
+  if (at == std::string::npos) {
+    if (answer_tail_.size() > 256) answer_tail_.erase(0, answer_tail_.size() - kToolCallsBegin.size());
+    return true;
+  }
+  constraint_active_ = true;
+  return constraint_->accept_text(std::string_view(answer_tail_).substr(at));
 }
 
 void ChoiceTask::on_dropped() {
@@ -85,6 +112,12 @@ void ChoiceTask::track_reasoning(const std::string& text) {
   if (think_tail_.size() > 64) think_tail_.erase(0, think_tail_.size() - 16);
 }
 
+void ChoiceTask::push_event(ChoiceEvent e) {
+  // A constrained choice's calls wait for the end: a truncated block yields none of them.
+  if (constraint_ && e.kind == ChoiceEvent::Kind::kToolCall) held_calls_.push_back(std::move(e));
+  else channel_->push(std::move(e));
+}
+
 void ChoiceTask::emit_parsed(const std::string& text) {
   if (text.empty()) return;
   if (!params_.parse_output) {
@@ -104,12 +137,18 @@ void ChoiceTask::emit_parsed(const std::string& text) {
       case OutputEventType::kToolCall: e.kind = ChoiceEvent::Kind::kToolCall; e.tool_call = std::move(ev.tool_call); break;
       case OutputEventType::kMalformed: continue;  // never passed off as a call (see report)
     }
-    channel_->push(std::move(e));
+    push_event(std::move(e));
   }
 }
 
 bool ChoiceTask::emit_text(const std::string& text) {
   pending_ += text;
+  if (constraint_active_) {
+    // The grammar decides where constrained output ends: a stop sequence does not cut it.
+    emit_parsed(pending_);
+    pending_.clear();
+    return false;
+  }
   size_t best = std::string::npos;
   for (const auto& s : params_.stop) best = std::min(best, pending_.find(s));
   if (best != std::string::npos) {
@@ -147,9 +186,12 @@ void ChoiceTask::finish(const std::string& reason, bool flush) {
       else continue;
       e.text = std::move(ev.text);
       e.tool_call = std::move(ev.tool_call);
-      channel_->push(std::move(e));
+      push_event(std::move(e));
     }
   }
+  if (final_reason == "stop")
+    for (auto& e : held_calls_) channel_->push(std::move(e));
+  held_calls_.clear();
   finished_ = true;
   ChoiceEvent e;
   e.kind = ChoiceEvent::Kind::kFinish;
@@ -198,9 +240,20 @@ StepOutcome ChoiceTask::step(int slot) {
   if (!forced_.empty()) {
     tok = forced_.front();
     forced_.erase(forced_.begin());
+  } else if (constraint_active_) {
+    tok = constraint_->sample(sampler_, s.state().logits(s.state().n_logits() - 1));
+    if (tok < 0) {
+      fail("structured output: the grammar allows no token here");
+      return StepOutcome::kDone;
+    }
   } else {
     tok = sampler_.sample(s.state().logits(s.state().n_logits() - 1));
   }
+  if (constraint_active_ && !constraint_->accept_token(tok)) {
+    fail("structured output: token " + std::to_string(tok) + " does not continue the grammar");
+    return StepOutcome::kDone;
+  }
+  const bool was_in_reasoning = in_reasoning_;
   sampler_.accept(tok);
   ++generated_;
   if (in_reasoning_) ++reasoning_tokens_;
@@ -221,8 +274,13 @@ StepOutcome ChoiceTask::step(int slot) {
   }
   if (!model_.loaded().tokenizer.is_control(tok)) {
     const std::string piece = detok_.push(tok);
+    if (!piece.empty()) track_reasoning(piece);
+    if (constraint_ && !constraint_active_ &&
+        !advance_constraint(std::string(model_.loaded().tokenizer.token_piece(tok)), was_in_reasoning)) {
+      fail("structured output: the answer's first bytes do not fit the grammar");
+      return StepOutcome::kDone;
+    }
     if (!piece.empty()) {
-      track_reasoning(piece);
       if (emit_text(piece)) {
         finish("stop", /*flush=*/false);
         return StepOutcome::kDone;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/grammar/token_constraint.h"
 #include "runtime/sampler.h"
 #include "server/metrics.h"
 #include "server/scheduler.h"
@@ -54,6 +55,11 @@ struct GenerationParams {
   bool parse_output = true;          // chat: split reasoning / content / tool calls
   bool starts_in_reasoning = false;  // the prompt ended with "<think>\n"
   std::optional<int64_t> reasoning_budget;
+  // Structured output (structured_output.h): applied to the answer, after any reasoning; with
+  // grammar_from_tool_calls only once the answer opens the tool-call block. Tool calls of a
+  // constrained choice are released when the block is complete, never from a truncated one.
+  std::shared_ptr<const runtime::grammar::Grammar> grammar;
+  bool grammar_from_tool_calls = false;
 };
 
 class ChoiceTask : public Sequence {
@@ -70,6 +76,7 @@ class ChoiceTask : public Sequence {
   // on is dropped).
   bool emit_text(const std::string& text);
   void emit_parsed(const std::string& text);  // through the parser to the channel
+  void push_event(ChoiceEvent e);
   // Ends the choice: with flush, what the detokenizer and stop matcher hold goes out first.
   void finish(const std::string& reason, bool flush);
   void fail(const std::string& message);
@@ -94,6 +101,15 @@ class ChoiceTask : public Sequence {
   std::string think_tail_;        // last bytes of the output, to see "</think>" across pieces
   int64_t generated_ = 0, reasoning_tokens_ = 0;
   bool finished_ = false;
+  // Structured output: the constraint, whether it applies yet, the answer's last bytes (to see
+  // the tool-call marker), and tool calls held until the choice ends well.
+  std::optional<runtime::grammar::TokenConstraint> constraint_;
+  bool constraint_active_ = false;
+  std::string answer_tail_;
+  std::vector<ChoiceEvent> held_calls_;
+  // Starts the constraint where the answer begins (or the tool-call block opens) and feeds it
+  // this piece's bytes from there; false when the grammar rejects them.
+  bool advance_constraint(const std::string& piece, bool was_in_reasoning);
 };
 
 }  // namespace onboard::server

@@ -12,6 +12,7 @@
 #include "server/generation.h"
 #include "server/metrics.h"
 #include "server/openai_protocol.h"
+#include "server/structured_output.h"
 
 namespace onboard::server {
 namespace {
@@ -199,6 +200,10 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
     gp.starts_in_reasoning = ends_with(*rendered, "<think>\n");
     gp.prompt = lm.tokenizer.encode(*rendered, {.add_bos = false, .parse_special = true});
     gp.parse_output = true;
+    OutputConstraint oc;
+    if (!build_output_constraint(cr, oc, err)) return false;
+    gp.grammar = std::move(oc.grammar);
+    gp.grammar_from_tool_calls = oc.from_tool_calls_marker;
   } else {
     gp.prompt = runtime::raw_prompt_tokens(lm, cr.prompt);
     gp.parse_output = false;

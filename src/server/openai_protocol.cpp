@@ -211,6 +211,22 @@ bool parse_request(const std::string& body, Endpoint endpoint, CompletionRequest
       }
       if (!it->empty()) out.tools = *it;
     }
+    // Shapes only; what they ask for is checked where the grammar is built (structured_output).
+    if (auto it = j.find("tool_choice"); it != j.end() && !it->is_null()) {
+      if (!it->is_string() && !it->is_object()) {
+        err = wrong_type("tool_choice", "a string or an object", *it);
+        return false;
+      }
+      out.tool_choice = *it;
+    }
+    if (!get_bool(j, "parallel_tool_calls", out.parallel_tool_calls, err)) return false;
+    if (auto it = j.find("response_format"); it != j.end() && !it->is_null()) {
+      if (!it->is_object()) {
+        err = wrong_type("response_format", "an object", *it);
+        return false;
+      }
+      out.response_format = *it;
+    }
   } else {
     auto it = j.find("prompt");
     if (it == j.end()) {

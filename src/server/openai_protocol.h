@@ -34,6 +34,9 @@ struct CompletionRequest {
   std::string model;      // empty: the default model
   ojson messages;         // chat: [{role, content: string, ...}] (content parts joined)
   ojson tools;            // null when absent
+  ojson tool_choice;      // null when absent; "auto" | "none" | "required" | {type, function: {name}}
+  bool parallel_tool_calls = true;
+  ojson response_format;  // null when absent; {type: text | json_object | json_schema, json_schema: {...}}
   std::string prompt;     // completions
   std::optional<int64_t> max_tokens;
   std::optional<float> temperature, top_p, min_p, presence_penalty, frequency_penalty, repetition_penalty;

@@ -3,11 +3,11 @@
 // "<think>\n", so answers come as reasoning_content / content) on a free port of 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
+import { startServer as startOnboard, stopServer } from './onboard_server.mjs';
 
 const CLI = process.env.ONBOARD_CLI;
 const FIXTURES = process.env.ONBOARD_FIXTURES_DIR;
@@ -18,32 +18,10 @@ const TEMPLATE = path.join(SOURCE, 'tests/text/templates/llamacpp-r1-distill-qwe
 const MAX_BODY = 65536;
 const N_CTX = 256;
 
-// Starts `onboard serve`; resolves with {proc, base} once it prints its URL.
-function startServer(extra = []) {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(CLI, ['serve', '-m', MODEL, '--port', '0', '-c', String(N_CTX), '-t', '2', '--slots', '4',
-                             '--max-body-bytes', String(MAX_BODY), '--chat-template', TEMPLATE, ...extra],
-                       { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`server did not start:\n${err}`)); }, 60000);
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\/v1/);
-      if (m) { clearTimeout(timer); resolve({ proc, base: m[1] }); }
-    });
-    proc.stderr.on('data', (d) => { err += d; });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${err}`)); });
-  });
-}
-
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (!s || s.proc.exitCode !== null) return resolve();
-    const timer = setTimeout(() => s.proc.kill('SIGKILL'), 10000);
-    s.proc.on('exit', () => { clearTimeout(timer); resolve(); });
-    s.proc.kill('SIGTERM');
-  });
-}
+// Starts `onboard serve` on the tiny model with this file's limits.
+const startServer = (extra = []) =>
+  startOnboard(CLI, ['-m', MODEL, '-c', String(N_CTX), '-t', '2', '--slots', '4', '--max-body-bytes', String(MAX_BODY),
+                     '--chat-template', TEMPLATE, ...extra]);
 
 let server, client;
 before(async () => {

@@ -1,0 +1,66 @@
+// The pushdown matcher of a Grammar, over bytes. Its state is a set of stacks of grammar
+// positions (as llama.cpp's grammar engine keeps them); a stack's top is the terminal to match
+// next, and an empty stack means the input so far is a complete sentence. Stacks are persistent
+// (nodes point at their parent) so the token-mask walk shares them and undoes its work by
+// truncating the node arena.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/grammar/grammar.h"
+
+namespace onboard::runtime::grammar {
+
+inline constexpr int32_t kCompleteStack = -1;  // a stack with nothing left to match
+
+struct StackNode {
+  uint32_t pos;    // grammar position to continue at
+  int32_t parent;  // node below, or kCompleteStack
+};
+
+// Stack operations over one node arena (free functions so the mask walk can reuse them).
+struct StackOps {
+  const Grammar* g;
+  std::vector<StackNode>* arena;
+
+  // The stack "continue at pos, then parent", resolved until every resulting stack has a byte
+  // terminal on top or is complete; added to `out` unless an equal stack is there.
+  void expand(uint32_t pos, int32_t parent, std::vector<int32_t>& out) const;
+  // Every stack of `in` that accepts `byte`, advanced past it, into `out` (cleared first).
+  void advance(const std::vector<int32_t>& in, uint8_t byte, std::vector<int32_t>& out) const;
+  bool equal(int32_t a, int32_t b) const;
+  void add_unique(int32_t s, std::vector<int32_t>& out) const;
+};
+
+class Matcher {
+ public:
+  explicit Matcher(std::shared_ptr<const Grammar> grammar);
+
+  // Advances over `bytes`; false (state unchanged) when the grammar rejects them.
+  bool accept_bytes(std::string_view bytes);
+  // The input so far is a complete sentence of the grammar.
+  bool accepting() const;
+  // No continuation exists (only after a rejected start; accept_bytes never leaves it so).
+  bool dead() const { return stacks_.empty(); }
+  void reset();
+
+  const Grammar& grammar() const { return *grammar_; }
+  const std::vector<StackNode>& arena() const { return arena_; }
+  const std::vector<int32_t>& stacks() const { return stacks_; }
+  // Identifies the state (equal states, equal keys): the positions of every stack.
+  std::string state_key() const;
+
+ private:
+  void compact();
+
+  std::shared_ptr<const Grammar> grammar_;
+  std::vector<StackNode> arena_;
+  std::vector<int32_t> stacks_;
+  std::vector<int32_t> next_;
+};
+
+}  // namespace onboard::runtime::grammar
