@@ -316,6 +316,23 @@ Expected<GgufFile> GgufFile::parse(std::span<const uint8_t> bytes, std::string n
   return GgufParser(bytes, std::move(name)).run();
 }
 
+Expected<GgufFile> GgufFile::assemble(std::span<const uint8_t> header, std::string name,
+                                      std::vector<TensorInfo> tensors, std::shared_ptr<const void> owner) {
+  ONBOARD_ASSIGN_OR_RETURN(GgufFile f, parse(header, name));
+  if (!f.tensors_.empty()) return make_error(ErrorCode::kInternal, name + ": assembled header holds tensors");
+  for (const TensorInfo& t : tensors) {
+    if (t.n_bytes != row_bytes(t.type, t.ne[0]) * static_cast<uint64_t>(t.rows()))
+      return make_error(ErrorCode::kInternal, name + ": tensor '" + std::string(t.name) + "' byte size " +
+                                                  std::to_string(t.n_bytes) + " does not match its shape " + t.shape_string());
+    for (const TensorInfo& seen : f.tensors_)
+      if (seen.name == t.name)
+        return make_error(ErrorCode::kCorrupt, name + ": tensor '" + std::string(t.name) + "' appears twice");
+    f.tensors_.push_back(t);
+  }
+  f.owner_ = std::move(owner);
+  return f;
+}
+
 Expected<GgufFile> GgufFile::open(const std::string& path) {
   ONBOARD_ASSIGN_OR_RETURN(MappedFile map, MappedFile::open(path));
   auto shared = std::make_shared<MappedFile>(std::move(map));

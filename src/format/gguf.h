@@ -74,6 +74,12 @@ class GgufFile {
   static Expected<GgufFile> open(const std::string& path);
   // Parses bytes owned by the caller (tests, fuzzing); `name` prefixes error messages.
   static Expected<GgufFile> parse(std::span<const uint8_t> bytes, std::string name);
+  // A file-shaped view of weights stored elsewhere (a Hugging Face directory): metadata
+  // parsed from `header`, a tensor-less GGUF that `owner` keeps alive; `tensors` point into
+  // memory `owner` keeps alive (mapped shards, converted buffers). Tensors are checked for
+  // unique names and a byte size matching type and shape.
+  static Expected<GgufFile> assemble(std::span<const uint8_t> header, std::string name,
+                                     std::vector<TensorInfo> tensors, std::shared_ptr<const void> owner);
 
   uint32_t version() const { return version_; }
   uint32_t alignment() const { return alignment_; }
@@ -97,6 +103,7 @@ class GgufFile {
 
  private:
   std::shared_ptr<MappedFile> map_;  // null when parsing caller-owned bytes
+  std::shared_ptr<const void> owner_;  // assembled views: whatever holds header and tensor bytes
   std::span<const uint8_t> bytes_;
   std::string name_;
   uint32_t version_ = 0;
