@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 debs=(build-essential cmake pkg-config git python3
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libpcre2-dev libutf8proc-dev libcli11-dev libcpp-httplib-dev
+      libsqlite3-dev libssl-dev
       clang libclang-rt-14-dev
       g++-aarch64-linux-gnu qemu-user)
 missing=()
