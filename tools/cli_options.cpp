@@ -9,7 +9,7 @@
 namespace onboard::cli {
 
 void add_model_flags(CLI::App& app, ModelFlags& f) {
-  app.add_option("-m,--model", f.model, "model file (GGUF)")->required();
+  app.add_option("-m,--model", f.model, "model: a GGUF file or a Hugging Face directory (config.json + safetensors)")->required();
   app.add_option("-t,--threads", f.threads, "threads (default: all cores)");
   app.add_option("-c,--ctx-size", f.ctx, "context size in tokens (KV cache planned for it)");
   app.add_option("-b,--batch-size", f.batch, "prompt tokens per forward pass");

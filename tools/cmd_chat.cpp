@@ -32,6 +32,7 @@ int cmd_chat(int argc, char** argv) {
   auto loaded = runtime::load(mf.model);
   if (!loaded.ok()) return fail(loaded.error());
   runtime::LoadedModel& lm = **loaded;
+  for (const auto& n : lm.notes) std::fprintf(stderr, "onboard: %s\n", n.c_str());
   std::string tmpl;
   if (!template_file.empty()) {
     auto t = read_text_file(template_file);

@@ -1,11 +1,13 @@
-// onboard inspect FILE: metadata and tensor table of a GGUF file, and what a loaded model
-// would cost (weights by type, KV cache bytes per token).
+// onboard inspect FILE|DIR: metadata and tensor table of a GGUF file (or of the GGUF view of a
+// Hugging Face directory), and what a loaded model would cost (weights by type, KV cache
+// bytes per token).
 #include <cstdio>
 #include <map>
 
 #include "cli_options.h"
 #include "commands.h"
 #include "format/gguf.h"
+#include "model/hf_directory.h"
 #include "model/model_config.h"
 
 namespace onboard::cli {
@@ -43,15 +45,23 @@ int cmd_inspect(int argc, char** argv) {
   CLI::App app{"Show a model file's metadata and tensor table", "onboard inspect"};
   std::string path;
   bool no_tensors = false;
-  app.add_option("file", path, "GGUF file")->required();
+  app.add_option("file", path, "GGUF file, or a Hugging Face directory (shown as the GGUF it maps to)")->required();
   app.add_flag("--no-tensors", no_tensors, "metadata only");
   CLI11_PARSE(app, argc, argv);
 
-  auto f = gguf::GgufFile::open(path);
+  model::HfLoadReport hf;
+  const bool is_hf = model::is_hf_directory(path);
+  auto f = is_hf ? model::open_hf_directory(path, &hf) : gguf::GgufFile::open(path);
   if (!f.ok()) return fail(f.error());
-  std::printf("%s: GGUF v%u, %zu metadata keys, %zu tensors, alignment %u, data at byte %llu\n", path.c_str(),
-              f->version(), f->metadata().size(), f->tensors().size(), f->alignment(),
-              static_cast<unsigned long long>(f->data_offset()));
+  if (is_hf) {
+    std::printf("%s: Hugging Face directory, shown as the GGUF it maps to: %zu metadata keys, %zu tensors; %s\n",
+                path.c_str(), f->metadata().size(), f->tensors().size(), model::describe(hf).c_str());
+    for (const auto& n : hf.notes) std::printf("  %s\n", n.c_str());
+  } else {
+    std::printf("%s: GGUF v%u, %zu metadata keys, %zu tensors, alignment %u, data at byte %llu\n", path.c_str(),
+                f->version(), f->metadata().size(), f->tensors().size(), f->alignment(),
+                static_cast<unsigned long long>(f->data_offset()));
+  }
   std::printf("\nmetadata:\n");
   for (const auto& kv : f->metadata())
     std::printf("  %-48s %-8s %s\n", std::string(kv.key).c_str(), std::string(gguf::value_type_name(kv.value.type)).c_str(),

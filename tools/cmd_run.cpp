@@ -60,6 +60,7 @@ int cmd_run(int argc, char** argv) {
   runtime::LoadedModel& lm = **loaded;
   std::fprintf(stderr, "onboard: loaded %s (%s, %lld layers) in %.3f s\n", mf.model.c_str(), lm.model->config().arch.c_str(),
                static_cast<long long>(lm.model->config().n_layer), lm.load_seconds);
+  for (const auto& n : lm.notes) std::fprintf(stderr, "onboard: %s\n", n.c_str());
 
   auto tokens = build_prompt(lm, pf);
   if (!tokens.ok()) return fail(tokens.error());

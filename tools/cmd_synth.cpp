@@ -1,22 +1,61 @@
-// onboard synth --model NAME -o OUT.gguf [--type F16|BF16|F32] [--seed N] [--layers N]
-// [--tokenizer DIR]: a random-weight GGUF at a real model's exact shapes (model/synthesize.h).
+// onboard synth --model NAME -o OUT [--format gguf|hf] [--fp8] [--type F16|BF16|F32] [--seed N]
+// [--layers N] [--tokenizer DIR]: a random-weight model at a real model's exact shapes
+// (model/synthesize.h), as one GGUF file or as a Hugging Face directory (model/hf_export.h).
 #include <cstdio>
+#include <filesystem>
 
 #include "cli_options.h"
 #include "commands.h"
+#include "model/hf_export.h"
 #include "model/synthesize.h"
 
 namespace onboard::cli {
+namespace {
+
+// The GGUF is synthesized first (next to OUT, removed afterwards) and written out as a
+// directory, so both formats hold the same values.
+int write_hf(const model::SynthPreset& preset, const std::string& out, const model::SynthOptions& o, bool fp8) {
+  const std::string tmp = out + ".synth.gguf";
+  auto r = model::synthesize(preset, tmp, o);
+  if (!r.ok()) return fail(r.error());
+  auto f = gguf::GgufFile::open(tmp);
+  if (!f.ok()) return fail(f.error());
+  model::HfExportOptions ho;
+  ho.fp8 = fp8;
+  ho.tokenizer = r->tokenizer_path;
+  if (preset.rope_scale_factor > 0)
+    ho.rope_scaling = {{"rope_type", "llama3"},
+                       {"factor", preset.rope_scale_factor},
+                       {"low_freq_factor", preset.rope_low_freq_factor},
+                       {"high_freq_factor", preset.rope_high_freq_factor},
+                       {"original_max_position_embeddings", preset.rope_orig_ctx}};
+  auto h = model::write_hf_directory(*f, out, ho);
+  std::error_code ec;
+  std::filesystem::remove(tmp, ec);
+  if (!h.ok()) return fail(h.error());
+  for (const auto& n : r->notes) std::fprintf(stderr, "note: %s\n", n.c_str());
+  std::printf("%s: %s as a Hugging Face directory (%s%s, %lld tensors, %lld FP8 with 128x128 block scales), %.1f MiB\n",
+              out.c_str(), preset.display_name.c_str(), std::string(traits(o.type).name).c_str(), fp8 ? " + FP8" : "",
+              static_cast<long long>(h->n_tensors), static_cast<long long>(h->n_fp8), h->bytes / 1048576.0);
+  std::printf("tokenizer: %s (%lld tokens)\n", r->tokenizer_path.c_str(), static_cast<long long>(r->n_tokens));
+  return 0;
+}
+
+}  // namespace
 
 int cmd_synth(int argc, char** argv) {
-  CLI::App app{"Write a random-weight GGUF with a real model's exact shapes, metadata and tokenizer", "onboard synth"};
-  std::string name, out, type_name = "F16", tokenizer;
+  CLI::App app{"Write a random-weight model with a real model's exact shapes, metadata and tokenizer", "onboard synth"};
+  std::string name, out, type_name, tokenizer, format = "gguf";
   uint64_t seed = 0;
   int64_t layers = 0;
   int threads = 0;
+  bool fp8 = false;
   app.add_option("--model", name, "model to imitate: " + model::synth_preset_names())->required();
-  app.add_option("-o,--output", out, "output GGUF file")->required();
-  app.add_option("--type", type_name, "type of the 2-D weights: F16, BF16 or F32")->capture_default_str();
+  app.add_option("-o,--output", out, "output GGUF file, or directory with --format hf")->required();
+  app.add_option("--format", format, "gguf (one file) or hf (config.json, safetensors shards, tokenizer files)")
+      ->capture_default_str();
+  app.add_flag("--fp8", fp8, "with --format hf: 2-D projection weights as FP8 e4m3 with 128x128 block scales (as DeepSeek V3)");
+  app.add_option("--type", type_name, "type of the 2-D weights: F16, BF16 or F32 (default F16 for gguf, BF16 for hf)");
   app.add_option("--seed", seed, "random seed")->capture_default_str();
   app.add_option("--layers", layers, "write only the first N blocks (every shape unchanged); 0 = all");
   app.add_option("--tokenizer", tokenizer,
@@ -29,6 +68,10 @@ int cmd_synth(int argc, char** argv) {
   if (!preset)
     return fail(make_error(ErrorCode::kInvalidArgument,
                            "unknown model '" + name + "' (known: " + model::synth_preset_names() + ")"));
+  if (format != "gguf" && format != "hf")
+    return fail(make_error(ErrorCode::kInvalidArgument, "--format '" + format + "' is not gguf or hf"));
+  if (fp8 && format != "hf") return fail(make_error(ErrorCode::kInvalidArgument, "--fp8 needs --format hf"));
+  if (type_name.empty()) type_name = format == "hf" ? "BF16" : "F16";
   const auto type = type_from_name(type_name);
   if (!type || (*type != GgmlType::F16 && *type != GgmlType::BF16 && *type != GgmlType::F32))
     return fail(make_error(ErrorCode::kInvalidArgument, "--type '" + type_name + "' is not one of F16, BF16, F32"));
@@ -38,6 +81,7 @@ int cmd_synth(int argc, char** argv) {
   o.n_layer = layers;
   o.tokenizer = tokenizer;
   o.threads = threads;
+  if (format == "hf") return write_hf(*preset, out, o, fp8);
   auto r = model::synthesize(*preset, out, o);
   if (!r.ok()) return fail(r.error());
   for (const auto& n : r->notes) std::fprintf(stderr, "note: %s\n", n.c_str());

@@ -1,6 +1,8 @@
 #include "model/hf_config.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "model/synth_presets.h"
@@ -142,6 +144,17 @@ Status read_deepseek(const ConfigReader& r, const json& j, const std::string& pa
   return Status::Ok();
 }
 
+// The shortest decimal that reads back as the same float (1e-06, not 9.99999997e-07).
+double shortest(float f) {
+  for (int digits = 6; digits < 10; ++digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(f));
+    const double d = std::strtod(buf, nullptr);
+    if (static_cast<float>(d) == f) return d;
+  }
+  return f;
+}
+
 }  // namespace
 
 Expected<HfConfig> parse_hf_config(const std::string& text, const std::string& path) {
@@ -263,8 +276,8 @@ Expected<json> hf_config_json(const ModelConfig& c, int64_t n_vocab, const json&
   j["num_hidden_layers"] = c.n_layer;
   j["num_attention_heads"] = c.n_head;
   j["max_position_embeddings"] = c.n_ctx_train;
-  j["rms_norm_eps"] = c.rms_eps;
-  j["rope_theta"] = c.rope_theta;
+  j["rms_norm_eps"] = shortest(c.rms_eps);
+  j["rope_theta"] = shortest(c.rope_theta);
   j["tie_word_embeddings"] = c.tied_output;
   j["vocab_size"] = n_vocab;
   j["torch_dtype"] = "bfloat16";
@@ -302,19 +315,19 @@ Expected<json> hf_config_json(const ModelConfig& c, int64_t n_vocab, const json&
     j["moe_layer_freq"] = 1;
     j["n_group"] = c.n_expert_group;
     j["topk_group"] = c.n_expert_group_used;
-    j["routed_scaling_factor"] = c.expert_weights_scale;
+    j["routed_scaling_factor"] = shortest(c.expert_weights_scale);
     j["norm_topk_prob"] = c.expert_weights_norm;
     j["scoring_func"] = v3 ? "sigmoid" : "softmax";
     j["topk_method"] = v3 ? "noaux_tc" : (c.n_expert_group > 1 ? "group_limited_greedy" : "greedy");
   }
   if (c.yarn_factor > 0) {
     j["rope_scaling"] = {{"type", "yarn"},
-                         {"factor", c.yarn_factor},
+                         {"factor", shortest(c.yarn_factor)},
                          {"original_max_position_embeddings", c.yarn_orig_ctx},
-                         {"beta_fast", c.yarn_beta_fast},
-                         {"beta_slow", c.yarn_beta_slow},
-                         {"mscale", c.yarn_mscale_all_dim},
-                         {"mscale_all_dim", c.yarn_mscale_all_dim}};
+                         {"beta_fast", shortest(c.yarn_beta_fast)},
+                         {"beta_slow", shortest(c.yarn_beta_slow)},
+                         {"mscale", shortest(c.yarn_mscale_all_dim)},
+                         {"mscale_all_dim", shortest(c.yarn_mscale_all_dim)}};
   }
   return j;
 }

@@ -305,6 +305,7 @@ Expected<HfExportResult> write_hf_directory(const gguf::GgufFile& file, const st
     if (fs::is_directory(src, ec)) src /= "tokenizer.json";
     fs::copy_file(src, fs::path(dir) / "tokenizer.json", fs::copy_options::overwrite_existing, ec);
     if (ec) return make_error(ErrorCode::kIo, src.string() + ": cannot copy to " + dir + ": " + ec.message());
+    fs::permissions(fs::path(dir) / "tokenizer.json", fs::perms::owner_write, fs::perm_options::add, ec);
     ONBOARD_ASSIGN_OR_RETURN(std::string tc, tokenizer_config(file));
     ONBOARD_TRY(Exporter::write_text(fs::path(dir) / "tokenizer_config.json", tc));
   }
