@@ -99,6 +99,23 @@ int cmd_inspect(int argc, char** argv) {
                   static_cast<long long>(mha), static_cast<long long>(mha * 2),
                   static_cast<double>(mha) / static_cast<double>(kv_values));
     }
+    if (c->n_nextn > 0) {
+      // The MTP modules' tensors (§4.6): blocks n_layer.. of the file.
+      uint64_t bytes = 0;
+      int n = 0;
+      for (const auto& t : f->tensors()) {
+        const std::string name(t.name);
+        for (int64_t k = 0; k < c->n_nextn; ++k)
+          if (name.rfind("blk." + std::to_string(c->n_layer + k) + ".", 0) == 0) {
+            bytes += t.n_bytes;
+            ++n;
+          }
+      }
+      std::printf("MTP: %lld multi-token-prediction module(s) after the %lld main layers (blk.%lld..), %d tensors, "
+                  "%.1f MiB; loaded, not used by generation yet\n",
+                  static_cast<long long>(c->n_nextn), static_cast<long long>(c->n_layer),
+                  static_cast<long long>(c->n_layer), n, bytes / 1048576.0);
+    }
   } else {
     std::printf("model: not runnable by this build: %s\n", c.error().message.c_str());
   }

@@ -13,6 +13,7 @@
 #include "format/gguf_writer.h"
 #include "tensor/dequantize.h"
 #include "tensor/quant_mixture.h"
+#include "kernels/quantize_row.h"
 #include "tensor/quantize.h"
 
 namespace onboard::gguf {
@@ -120,7 +121,7 @@ Expected<QuantizeSummary> quantize_file(const std::string& in_path, const std::s
         buf.resize(static_cast<size_t>(n_per_row));
         for (int64_t r = r0; r < r1; ++r) {
           dequantize_row(from, src + static_cast<size_t>(r) * rb_in, buf.data(), n_per_row);
-          quantize_row(to, buf.data(), dst.data() + static_cast<size_t>(r) * rb_out, n_per_row);
+          kernels::quantize_row(to, buf.data(), dst.data() + static_cast<size_t>(r) * rb_out, n_per_row);
         }
       });
       return Status::Ok();

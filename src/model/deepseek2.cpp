@@ -36,6 +36,14 @@ struct Layer {
   Ffn shared;
 };
 
+// A multi-token-prediction module (V3/R1, §4.6).
+struct MtpModule {
+  Layer block;
+  Weight eh_proj;  // 2·n_embd -> n_embd
+  std::vector<float> enorm, hnorm, head_norm;
+  Weight embd, head;  // its own copies, else the main embedding and head
+};
+
 class Deepseek2State : public ForwardState {
  public:
   std::vector<float> x, xn, y, q_a, q, kv, q_abs, ctx, att, gate, up, cos_sin, scores;
@@ -52,7 +60,7 @@ class Deepseek2 : public Model {
 
   Status bind() {
     const ModelConfig& c = config_;
-    const int64_t E = c.n_embd, H = c.n_head, hd = c.head_dim, L = c.kv_lora_rank, R = c.rope_dim;
+    const int64_t E = c.n_embd, hd = c.head_dim, R = c.rope_dim;
     ONBOARD_ASSIGN_OR_RETURN(embd_, bind_matrix(file_, "token_embd.weight", E, c.n_vocab));
     ONBOARD_ASSIGN_OR_RETURN(output_norm_, load_vector(file_, "output_norm.weight", E));
     ONBOARD_ASSIGN_OR_RETURN(output_, bind_optional_matrix(file_, "output.weight", E, c.n_vocab));
@@ -67,44 +75,9 @@ class Deepseek2 : public Model {
       router_ = MoeRouter(moe_router_config(c));
 
     layers_.resize(c.n_layer);
-    for (int64_t i = 0; i < c.n_layer; ++i) {
-      Layer& l = layers_[i];
-      const std::string p = "blk." + std::to_string(i) + ".";
-      ONBOARD_ASSIGN_OR_RETURN(l.attn_norm, load_vector(file_, p + "attn_norm.weight", E));
-      ONBOARD_ASSIGN_OR_RETURN(l.ffn_norm, load_vector(file_, p + "ffn_norm.weight", E));
-      if (c.q_lora_rank > 0) {
-        ONBOARD_ASSIGN_OR_RETURN(l.q_a, bind_matrix(file_, p + "attn_q_a.weight", E, c.q_lora_rank));
-        ONBOARD_ASSIGN_OR_RETURN(l.q_a_norm, load_vector(file_, p + "attn_q_a_norm.weight", c.q_lora_rank));
-        ONBOARD_ASSIGN_OR_RETURN(l.q_b, bind_matrix(file_, p + "attn_q_b.weight", c.q_lora_rank, H * hd));
-      } else {
-        ONBOARD_ASSIGN_OR_RETURN(l.q, bind_matrix(file_, p + "attn_q.weight", E, H * hd));
-      }
-      ONBOARD_ASSIGN_OR_RETURN(l.kv_a, bind_matrix(file_, p + "attn_kv_a_mqa.weight", E, L + R));
-      ONBOARD_ASSIGN_OR_RETURN(l.kv_a_norm, load_vector(file_, p + "attn_kv_a_norm.weight", L));
-      if (file_.find_tensor(p + "attn_k_b.weight")) {
-        ONBOARD_ASSIGN_OR_RETURN(l.k_b, bind_matrix_stack(file_, p + "attn_k_b.weight", c.qk_nope_dim, L, H));
-        ONBOARD_ASSIGN_OR_RETURN(l.v_b, bind_matrix_stack(file_, p + "attn_v_b.weight", L, c.v_head_dim, H));
-      } else {
-        ONBOARD_TRY(split_legacy_kv_b(p, l));
-      }
-      ONBOARD_ASSIGN_OR_RETURN(l.wo, bind_matrix(file_, p + "attn_output.weight", H * c.v_head_dim, E));
-
-      l.moe = c.n_expert > 0 && i >= c.n_dense_lead;
-      if (!l.moe) {
-        ONBOARD_TRY(bind_ffn(p, "", E, c.n_ff, l.dense));
-        continue;
-      }
-      ONBOARD_ASSIGN_OR_RETURN(l.router, bind_matrix(file_, p + "ffn_gate_inp.weight", E, c.n_expert));
-      if (file_.find_tensor(p + "exp_probs_b.bias")) {
-        ONBOARD_ASSIGN_OR_RETURN(l.router_bias, load_vector(file_, p + "exp_probs_b.bias", c.n_expert));
-      }
-      std::vector<Weight> gate, up, down;
-      ONBOARD_ASSIGN_OR_RETURN(gate, bind_matrix_stack(file_, p + "ffn_gate_exps.weight", E, c.n_ff_expert, c.n_expert));
-      ONBOARD_ASSIGN_OR_RETURN(up, bind_matrix_stack(file_, p + "ffn_up_exps.weight", E, c.n_ff_expert, c.n_expert));
-      ONBOARD_ASSIGN_OR_RETURN(down, bind_matrix_stack(file_, p + "ffn_down_exps.weight", c.n_ff_expert, E, c.n_expert));
-      for (int64_t e = 0; e < c.n_expert; ++e) l.experts.push_back({gate[e], up[e], down[e]});
-      if (c.n_expert_shared > 0) ONBOARD_TRY(bind_ffn(p, "_shexp", E, c.n_ff_expert * c.n_expert_shared, l.shared));
-    }
+    for (int64_t i = 0; i < c.n_layer; ++i) ONBOARD_TRY(bind_layer(i, layers_[i]));
+    mtp_.resize(c.n_nextn);
+    for (int64_t k = 0; k < c.n_nextn; ++k) ONBOARD_TRY(bind_mtp(c.n_layer + k, mtp_[k]));
     return Status::Ok();
   }
 
@@ -268,6 +241,69 @@ class Deepseek2 : public Model {
     kernels::matmul(f.down, s.gate.data(), ff, n, y, E, s.scratch.data(), pool);
   }
 
+  // Block i of the file: attention, then the dense MLP or the MoE (§4.3, §6.5).
+  Status bind_layer(int64_t i, Layer& l) {
+    const ModelConfig& c = config_;
+    const int64_t E = c.n_embd, H = c.n_head, hd = c.head_dim, L = c.kv_lora_rank, R = c.rope_dim;
+    const std::string p = "blk." + std::to_string(i) + ".";
+    ONBOARD_ASSIGN_OR_RETURN(l.attn_norm, load_vector(file_, p + "attn_norm.weight", E));
+    ONBOARD_ASSIGN_OR_RETURN(l.ffn_norm, load_vector(file_, p + "ffn_norm.weight", E));
+    if (c.q_lora_rank > 0) {
+      ONBOARD_ASSIGN_OR_RETURN(l.q_a, bind_matrix(file_, p + "attn_q_a.weight", E, c.q_lora_rank));
+      ONBOARD_ASSIGN_OR_RETURN(l.q_a_norm, load_vector(file_, p + "attn_q_a_norm.weight", c.q_lora_rank));
+      ONBOARD_ASSIGN_OR_RETURN(l.q_b, bind_matrix(file_, p + "attn_q_b.weight", c.q_lora_rank, H * hd));
+    } else {
+      ONBOARD_ASSIGN_OR_RETURN(l.q, bind_matrix(file_, p + "attn_q.weight", E, H * hd));
+    }
+    ONBOARD_ASSIGN_OR_RETURN(l.kv_a, bind_matrix(file_, p + "attn_kv_a_mqa.weight", E, L + R));
+    ONBOARD_ASSIGN_OR_RETURN(l.kv_a_norm, load_vector(file_, p + "attn_kv_a_norm.weight", L));
+    if (file_.find_tensor(p + "attn_k_b.weight")) {
+      ONBOARD_ASSIGN_OR_RETURN(l.k_b, bind_matrix_stack(file_, p + "attn_k_b.weight", c.qk_nope_dim, L, H));
+      ONBOARD_ASSIGN_OR_RETURN(l.v_b, bind_matrix_stack(file_, p + "attn_v_b.weight", L, c.v_head_dim, H));
+    } else {
+      ONBOARD_TRY(split_legacy_kv_b(p, l));
+    }
+    ONBOARD_ASSIGN_OR_RETURN(l.wo, bind_matrix(file_, p + "attn_output.weight", H * c.v_head_dim, E));
+
+    l.moe = c.n_expert > 0 && i >= c.n_dense_lead;
+    if (!l.moe) return bind_ffn(p, "", E, c.n_ff, l.dense);
+    ONBOARD_ASSIGN_OR_RETURN(l.router, bind_matrix(file_, p + "ffn_gate_inp.weight", E, c.n_expert));
+    if (file_.find_tensor(p + "exp_probs_b.bias")) {
+      ONBOARD_ASSIGN_OR_RETURN(l.router_bias, load_vector(file_, p + "exp_probs_b.bias", c.n_expert));
+    }
+    std::vector<Weight> gate, up, down;
+    ONBOARD_ASSIGN_OR_RETURN(gate, bind_matrix_stack(file_, p + "ffn_gate_exps.weight", E, c.n_ff_expert, c.n_expert));
+    ONBOARD_ASSIGN_OR_RETURN(up, bind_matrix_stack(file_, p + "ffn_up_exps.weight", E, c.n_ff_expert, c.n_expert));
+    ONBOARD_ASSIGN_OR_RETURN(down, bind_matrix_stack(file_, p + "ffn_down_exps.weight", c.n_ff_expert, E, c.n_expert));
+    for (int64_t e = 0; e < c.n_expert; ++e) l.experts.push_back({gate[e], up[e], down[e]});
+    if (c.n_expert_shared > 0) ONBOARD_TRY(bind_ffn(p, "_shexp", E, c.n_ff_expert * c.n_expert_shared, l.shared));
+    return Status::Ok();
+  }
+
+  // An MTP module (§4.6): its decoder block plus eh_proj over [enorm(embedding) ; hnorm(h)] and
+  // the head norm; the embedding and head copies are optional (llama.cpp falls back to the main
+  // ones too). Bound and shape-checked only: its speculative decoding is not wired yet, and the
+  // main forward never reads it.
+  Status bind_mtp(int64_t i, MtpModule& m) {
+    const ModelConfig& c = config_;
+    const int64_t E = c.n_embd;
+    const std::string p = "blk." + std::to_string(i) + ".nextn.";
+    ONBOARD_TRY(bind_layer(i, m.block));
+    ONBOARD_ASSIGN_OR_RETURN(m.eh_proj, bind_matrix(file_, p + "eh_proj.weight", 2 * E, E));
+    ONBOARD_ASSIGN_OR_RETURN(m.enorm, load_vector(file_, p + "enorm.weight", E));
+    ONBOARD_ASSIGN_OR_RETURN(m.hnorm, load_vector(file_, p + "hnorm.weight", E));
+    if (file_.find_tensor(p + "shared_head_norm.weight")) {
+      ONBOARD_ASSIGN_OR_RETURN(m.head_norm, load_vector(file_, p + "shared_head_norm.weight", E));
+    } else {
+      m.head_norm = output_norm_;
+    }
+    ONBOARD_ASSIGN_OR_RETURN(m.embd, bind_optional_matrix(file_, p + "embed_tokens.weight", E, c.n_vocab));
+    if (!m.embd) m.embd = embd_;
+    ONBOARD_ASSIGN_OR_RETURN(m.head, bind_optional_matrix(file_, p + "shared_head_head.weight", E, c.n_vocab));
+    if (!m.head) m.head = output_;
+    return Status::Ok();
+  }
+
   Status bind_ffn(const std::string& p, const std::string& suffix, int64_t n_embd, int64_t n_ff, Ffn& f) {
     ONBOARD_ASSIGN_OR_RETURN(f.gate, bind_matrix(file_, p + "ffn_gate" + suffix + ".weight", n_embd, n_ff));
     ONBOARD_ASSIGN_OR_RETURN(f.up, bind_matrix(file_, p + "ffn_up" + suffix + ".weight", n_embd, n_ff));
@@ -321,6 +357,7 @@ class Deepseek2 : public Model {
   float kq_scale_ = 1.f;
   MoeRouter router_;
   std::vector<Layer> layers_;
+  std::vector<MtpModule> mtp_;
 };
 
 }  // namespace

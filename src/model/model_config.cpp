@@ -80,6 +80,15 @@ Status read_deepseek2(const gguf::GgufFile& f, const std::string& p, ModelConfig
     ONBOARD_TRY(opt_float(p + "rope.scaling.yarn_log_multiplier", log_mul));
     c.yarn_mscale_all_dim = log_mul / 0.1f;  // the converter stores 0.1 * mscale_all_dim
   }
+  // MTP modules (§4.6) are counted in block_count and stored after the main layers.
+  if (f.find(p + "nextn_predict_layers")) {
+    ONBOARD_ASSIGN_OR_RETURN(uint64_t nextn, f.get_uint(p + "nextn_predict_layers"));
+    if (nextn >= static_cast<uint64_t>(c.n_layer))
+      return make_error(ErrorCode::kCorrupt, f.name() + ": nextn_predict_layers " + std::to_string(nextn) +
+                                                 " leaves no main layer of block_count " + std::to_string(c.n_layer));
+    c.n_nextn = static_cast<int64_t>(nextn);
+    c.n_layer -= c.n_nextn;
+  }
   return Status::Ok();
 }
 

@@ -51,6 +51,9 @@ struct ModelConfig {
   int64_t yarn_orig_ctx = 0;
   float yarn_beta_fast = 32.f, yarn_beta_slow = 1.f;
   float yarn_mscale_all_dim = 0.f;  // rope.scaling.yarn_log_multiplier / 0.1
+  // Multi-token-prediction modules (nextn_predict_layers, V3/R1): blocks n_layer .. n_layer +
+  // n_nextn - 1 of the file. n_layer counts the main layers only.
+  int64_t n_nextn = 0;
 
   // Recommended sampling from general.sampling.* (NaN/-1 when absent).
   float sampling_temp = -1.f, sampling_top_p = -1.f, sampling_min_p = -1.f;

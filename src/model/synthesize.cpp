@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "core/thread_pool.h"
+#include "tensor/quant_mixture.h"
+#include "kernels/quantize_row.h"
 #include "tensor/quantize.h"
 #include "text/hf_tokenizer_json.h"
 
@@ -167,11 +169,52 @@ void add_tokenizer_keys(gguf::GgufWriter& w, const text::VocabData& v, int64_t n
   if (!v.chat_template.empty()) w.add_string("tokenizer.chat_template", v.chat_template);
 }
 
+namespace {
+
+// The deepseek2 keys as llama.cpp's converter writes them for an MLA GGUF (§6.4): one KV head,
+// key/value lengths of the latent row, the per-head MLA sizes in *_mla.
+void add_deepseek2_keys(gguf::GgufWriter& w, const SynthPreset& p, const std::string& a) {
+  w.add_u32(a + "leading_dense_block_count", static_cast<uint32_t>(p.n_dense_lead));
+  if (p.q_lora_rank > 0) w.add_u32(a + "attention.q_lora_rank", static_cast<uint32_t>(p.q_lora_rank));
+  w.add_u32(a + "attention.kv_lora_rank", static_cast<uint32_t>(p.kv_lora_rank));
+  w.add_u32(a + "attention.key_length", static_cast<uint32_t>(p.kv_lora_rank + p.qk_rope_dim));
+  w.add_u32(a + "attention.value_length", static_cast<uint32_t>(p.kv_lora_rank));
+  w.add_u32(a + "attention.key_length_mla", static_cast<uint32_t>(p.head_dim));
+  w.add_u32(a + "attention.value_length_mla", static_cast<uint32_t>(p.v_head_dim));
+  w.add_u32(a + "expert_feed_forward_length", static_cast<uint32_t>(p.n_ff_expert));
+  w.add_u32(a + "expert_count", static_cast<uint32_t>(p.n_expert));
+  w.add_u32(a + "expert_shared_count", static_cast<uint32_t>(p.n_expert_shared));
+  w.add_f32(a + "expert_weights_scale", p.expert_weights_scale);
+  w.add_bool(a + "expert_weights_norm", p.expert_weights_norm);
+  w.add_u32(a + "expert_gating_func", static_cast<uint32_t>(p.expert_gating));
+  w.add_u32(a + "expert_group_count", static_cast<uint32_t>(p.n_expert_group));
+  w.add_u32(a + "expert_group_used_count", static_cast<uint32_t>(p.n_expert_group_used));
+  w.add_u32(a + "rope.dimension_count", static_cast<uint32_t>(p.qk_rope_dim));
+  if (p.yarn_factor > 0) {
+    w.add_string(a + "rope.scaling.type", "yarn");
+    w.add_f32(a + "rope.scaling.factor", p.yarn_factor);
+    w.add_u32(a + "rope.scaling.original_context_length", static_cast<uint32_t>(p.yarn_orig_ctx));
+    w.add_f32(a + "rope.scaling.yarn_beta_fast", p.yarn_beta_fast);
+    w.add_f32(a + "rope.scaling.yarn_beta_slow", p.yarn_beta_slow);
+    w.add_f32(a + "rope.scaling.yarn_log_multiplier", 0.1f * p.yarn_mscale_all_dim);
+  }
+  if (p.n_nextn > 0) w.add_u32(a + "nextn_predict_layers", static_cast<uint32_t>(p.n_nextn));
+}
+
+}  // namespace
+
 Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_path, const SynthOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.type != GgmlType::F16 && o.type != GgmlType::BF16 && o.type != GgmlType::F32)
+  std::optional<QuantMix> mix;
+  if (!o.mix.empty()) {
+    mix = find_quant_mix(o.mix);
+    if (!mix)
+      return make_error(ErrorCode::kInvalidArgument,
+                        "synth: unknown quantization type '" + o.mix + "' (valid: " + quant_mix_names() + ")");
+  } else if (o.type != GgmlType::F16 && o.type != GgmlType::BF16 && o.type != GgmlType::F32) {
     return make_error(ErrorCode::kInvalidArgument,
                       "synth: weight type " + std::string(traits(o.type).name) + " is not one of F16, BF16, F32");
+  }
   if (o.n_layer < 0 || o.n_layer > p.n_layer)
     return make_error(ErrorCode::kInvalidArgument, "synth: --layers " + std::to_string(o.n_layer) + " is outside 1.." +
                                                        std::to_string(p.n_layer) + " for " + p.name);
@@ -185,8 +228,8 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
   }
   res.n_tokens = static_cast<int64_t>(vocab.tokens.size());
   res.n_vocab = std::max(p.n_vocab, res.n_tokens);
-  if (!o.no_tokenizer && p.tokenizer == "deepseek-v3") {
-    res.notes.push_back("no Llama-3 tokenizer is available here; using the DeepSeek-V3 tokenizer (" +
+  if (!o.no_tokenizer && !p.tokenizer_stand_in_for.empty()) {
+    res.notes.push_back("no " + p.tokenizer_stand_in_for + " tokenizer is available here; using the DeepSeek-V3 tokenizer (" +
                         std::to_string(res.n_tokens) + " tokens) as a stand-in" +
                         (res.n_vocab != p.n_vocab ? ", so the vocabulary has " + std::to_string(res.n_vocab) +
                                                         " rows instead of " + std::to_string(p.n_vocab)
@@ -210,35 +253,52 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
                                           std::to_string(o.seed) + ")");
   w.add_string("general.size_label", p.size_label);
   w.add_string("general.license", "mit");
-  w.add_u32(a + "block_count", static_cast<uint32_t>(n_layer));
+  const int64_t n_nextn = o.with_nextn ? p.n_nextn : 0;
+  w.add_u32(a + "block_count", static_cast<uint32_t>(n_layer + n_nextn));  // MTP layers count as blocks (§6.4)
   w.add_u32(a + "context_length", static_cast<uint32_t>(p.n_ctx));
   w.add_u32(a + "embedding_length", static_cast<uint32_t>(p.n_embd));
   w.add_u32(a + "feed_forward_length", static_cast<uint32_t>(p.n_ff));
   w.add_u32(a + "attention.head_count", static_cast<uint32_t>(p.n_head));
-  w.add_u32(a + "attention.head_count_kv", static_cast<uint32_t>(p.n_head_kv));
+  // MLA GGUFs declare one KV head: the latent row is shared by every head (§6.4).
+  w.add_u32(a + "attention.head_count_kv", static_cast<uint32_t>(p.arch == "deepseek2" ? 1 : p.n_head_kv));
   w.add_f32(a + "rope.freq_base", p.rope_theta);
   w.add_f32(a + "attention.layer_norm_rms_epsilon", p.rms_eps);
-  w.add_u32("general.file_type", file_type_of(o.type));
-  if (p.arch == "llama") {
-    w.add_u32(a + "vocab_size", static_cast<uint32_t>(res.n_vocab));
-    w.add_u32(a + "rope.dimension_count", static_cast<uint32_t>(p.head_dim));
+  if (p.arch == "deepseek2") w.add_u32(a + "expert_used_count", static_cast<uint32_t>(p.n_expert_used));
+  w.add_u32("general.file_type", mix ? mix->file_type : file_type_of(o.type));
+  if (p.arch == "llama" || p.arch == "deepseek2") w.add_u32(a + "vocab_size", static_cast<uint32_t>(res.n_vocab));
+  if (p.arch == "llama") w.add_u32(a + "rope.dimension_count", static_cast<uint32_t>(p.head_dim));
+  if (p.arch == "deepseek2") {
+    SynthPreset dp = p;
+    dp.n_nextn = n_nextn;
+    add_deepseek2_keys(w, dp, a);
   }
   w.add_u32("general.quantization_version", 2);
   if (!o.no_tokenizer) add_tokenizer_keys(w, vocab, res.n_vocab);
 
   const int n_threads = o.threads > 0 ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   auto pool = std::make_shared<ThreadPool>(n_threads);
-  const std::vector<SynthTensor> table = synth_tensor_table(shape, n_layer);
+  const std::vector<SynthTensor> table = synth_tensor_table(shape, n_layer, o.with_nextn);
+  // What `onboard quantize` knows of the model when it picks the mixture (quantize_file.cpp).
+  MixModel mix_model;
+  mix_model.n_layer = n_layer + n_nextn;
+  mix_model.n_gqa = p.arch == "deepseek2" ? p.n_head : p.n_head / std::max<int64_t>(p.n_head_kv, 1);
+  mix_model.has_output = !p.tied_output;
   for (const SynthTensor& t : table) {
-    const bool matrix = t.ne.size() >= 2;
-    const GgmlType type = matrix ? o.type : GgmlType::F32;
+    const bool matrix = t.ne.size() >= 2 && t.kind != SynthKind::kRouter;
+    GgmlType type = matrix ? o.type : GgmlType::F32;
+    if (mix) type = is_quantizable(t.name, static_cast<int>(t.ne.size())) ? choose_tensor_type(*mix, t.name, t.ne[0], mix_model).type
+                                                                          : GgmlType::F32;
+    if (!can_quantize(type))
+      return make_error(ErrorCode::kUnsupported, "synth: tensor '" + t.name + "' would get type " +
+                                                     std::string(traits(type).name) + ", which cannot be written");
+    const int64_t fan_in = t.kind == SynthKind::kLinearT ? t.ne[1] : t.ne[0];
     const uint64_t tensor_seed = o.seed * 0x9E3779B97F4A7C15ull ^ name_hash(t.name);
     const int64_t n_per_row = t.ne[0];
     const SynthKind kind = t.kind;
     std::vector<float> fixed;
     if (kind == SynthKind::kRopeFreqs) fixed = llama3_rope_freqs(shape);
     const std::string name = t.name;
-    auto fill = [pool, type, tensor_seed, n_per_row, kind, fixed, name](std::span<uint8_t> dst) -> Status {
+    auto fill = [pool, type, tensor_seed, n_per_row, fan_in, kind, fixed, name](std::span<uint8_t> dst) -> Status {
       const size_t rb = row_bytes(type, n_per_row);
       const int64_t rows = static_cast<int64_t>(dst.size() / rb);
       if (kind == SynthKind::kRopeFreqs) {
@@ -250,7 +310,9 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
       float mean = 0, std = 1;
       switch (kind) {
         case SynthKind::kEmbedding: std = 1.0f; break;
-        case SynthKind::kLinear: std = 0.8f / std::sqrt(static_cast<float>(n_per_row)); break;
+        case SynthKind::kLinear:
+        case SynthKind::kLinearT:
+        case SynthKind::kRouter: std = 0.8f / std::sqrt(static_cast<float>(fan_in)); break;
         case SynthKind::kNorm: mean = 1.0f; std = 0.05f; break;
         case SynthKind::kBias: std = 0.02f; break;
         case SynthKind::kRopeFreqs: break;
@@ -262,7 +324,7 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
         for (int64_t r = r0; r < r1; ++r) {
           Rng rng(tensor_seed + static_cast<uint64_t>(r) * 0xD1B54A32D192ED03ull);
           fill_normal(rng, buf.data(), n_per_row, mean, std);
-          quantize_row(type, buf.data(), dst.data() + static_cast<size_t>(r) * rb, n_per_row);
+          kernels::quantize_row(type, buf.data(), dst.data() + static_cast<size_t>(r) * rb, n_per_row);
         }
       });
       return Status::Ok();
@@ -270,6 +332,7 @@ Expected<SynthResult> synthesize(const SynthPreset& p, const std::string& out_pa
     ONBOARD_TRY(w.add_tensor(t.name, type, t.ne, std::move(fill)));
   }
   res.n_tensors = static_cast<int64_t>(table.size());
+  res.n_params = synth_parameter_count(table);
   ONBOARD_TRY(w.write(out_path));
   std::error_code ec;
   res.bytes = fs::file_size(out_path, ec);

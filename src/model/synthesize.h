@@ -20,6 +20,12 @@ namespace onboard::model {
 
 struct SynthOptions {
   GgmlType type = GgmlType::F16;  // of the 2-D weights: F16, BF16 or F32 (1-D tensors are F32)
+  // A llama.cpp file type ("Q4_K_M", "Q8_0", ...; tensor/quant_mixture.h) instead of `type`:
+  // every weight is drawn in F32 and quantized to its type in the mixture as it is written, so
+  // the file is what `onboard quantize` makes of the F32 synth (same bytes) without the
+  // intermediate file.
+  std::string mix;
+  bool with_nextn = true;  // write the preset's MTP layers (deepseek-v3-tiny)
   uint64_t seed = 0;
   int64_t n_layer = 0;  // blocks to write; 0 = the preset's count
   // A directory holding tokenizer.json (or the file itself), or a directory to search like the
@@ -37,6 +43,7 @@ struct SynthResult {
   int64_t n_vocab = 0;             // embedding rows written
   int64_t n_tokens = 0;            // tokens the tokenizer defines (before padding)
   int64_t n_tensors = 0;
+  int64_t n_params = 0;
   uint64_t bytes = 0;  // file size
   double seconds = 0;
 };

@@ -50,18 +50,27 @@ void pack_k4_scales(const uint8_t* ls, const uint8_t* lm, uint8_t* out) {
   }
 }
 
+void reference_affine8(const float* x, const float* w, int nmax, float rmin, float rdelta, int steps, float* scales,
+                       float* mins) {
+  uint8_t codes[32];  // the searches' codes are reassigned against the stored scales anyway
+  for (int j = 0; j < 8; ++j)
+    scales[j] = search_affine_scale(32, nmax, x + 32 * j, w + 32 * j, codes, &mins[j], rmin, rdelta, steps, false);
+}
+
+void reference_symmetric16(const float* x, int nmax, float* scales) {
+  uint8_t codes[16];
+  for (int j = 0; j < 16; ++j) scales[j] = search_symmetric_scale(16, nmax, x + 16 * j, codes);
+}
+
 // Shared part of Q4_K and Q5_K: codes in [0, nmax] with per-32 scales and mins.
-void affine_k_superblock(const float* x, int nmax, float rmin, float rdelta, int steps, Fp16* d_out,
-                         Fp16* dmin_out, uint8_t* packed_scales, uint8_t* codes) {
+void affine_k_superblock(const float* x, int nmax, float rmin, float rdelta, int steps, const KQuantSearch& search,
+                         Fp16* d_out, Fp16* dmin_out, uint8_t* packed_scales, uint8_t* codes) {
   float sum_x2 = 0;
   for (int i = 0; i < kQKK; ++i) sum_x2 += x[i] * x[i];
   const float mean_abs = std::sqrt(sum_x2 / kQKK);
-  float scales[8], mins[8];
-  for (int j = 0; j < 8; ++j) {
-    float w[32];
-    for (int i = 0; i < 32; ++i) w[i] = mean_abs + std::fabs(x[32 * j + i]);
-    scales[j] = search_affine_scale(32, nmax, x + 32 * j, w, codes + 32 * j, &mins[j], rmin, rdelta, steps, false);
-  }
+  float scales[8], mins[8], w[kQKK];
+  for (int i = 0; i < kQKK; ++i) w[i] = mean_abs + std::fabs(x[i]);
+  search.affine8(x, w, nmax, rmin, rdelta, steps, scales, mins);
   const float max_scale = max_of(scales, 8), max_min = max_of(mins, 8);
   const float inv_scale = max_scale > 0 ? 63.0f / max_scale : 0.0f;
   const float inv_min = max_min > 0 ? 63.0f / max_min : 0.0f;
@@ -91,6 +100,11 @@ void pack_k4_nibbles(const uint8_t* codes, uint8_t* qs) {
 }
 
 }  // namespace
+
+const KQuantSearch& reference_kquant_search() {
+  static const KQuantSearch s{reference_affine8, reference_symmetric16};
+  return s;
+}
 
 void quantize_q2_k(const float* x, BlockQ2K* y, int64_t n) {
   for (int64_t b = 0; b < n / kQKK; ++b, x += kQKK) {
@@ -125,12 +139,12 @@ void quantize_q2_k(const float* x, BlockQ2K* y, int64_t n) {
   }
 }
 
-void quantize_q3_k(const float* x, BlockQ3K* y, int64_t n) {
+void quantize_q3_k(const float* x, BlockQ3K* y, int64_t n, const KQuantSearch& search) {
   for (int64_t b = 0; b < n / kQKK; ++b, x += kQKK) {
     BlockQ3K& blk = y[b];
     uint8_t codes[kQKK];
     float scales[16];
-    for (int j = 0; j < 16; ++j) scales[j] = search_symmetric_scale(16, 4, x + 16 * j, codes + 16 * j);
+    search.symmetric16(x, 4, scales);
     const float extreme = signed_extreme(scales, 16);
     // Sub-scales are 6-bit signed (−32 … 31); the extreme one maps onto −32.
     const float inv = extreme != 0 ? -32.0f / extreme : 0.0f;
@@ -167,18 +181,18 @@ void quantize_q3_k(const float* x, BlockQ3K* y, int64_t n) {
   }
 }
 
-void quantize_q4_k(const float* x, BlockQ4K* y, int64_t n) {
+void quantize_q4_k(const float* x, BlockQ4K* y, int64_t n, const KQuantSearch& search) {
   for (int64_t b = 0; b < n / kQKK; ++b, x += kQKK) {
     uint8_t codes[kQKK];
-    affine_k_superblock(x, 15, -1.0f, 0.1f, 20, &y[b].d, &y[b].dmin, y[b].scales, codes);
+    affine_k_superblock(x, 15, -1.0f, 0.1f, 20, search, &y[b].d, &y[b].dmin, y[b].scales, codes);
     pack_k4_nibbles(codes, y[b].qs);
   }
 }
 
-void quantize_q5_k(const float* x, BlockQ5K* y, int64_t n) {
+void quantize_q5_k(const float* x, BlockQ5K* y, int64_t n, const KQuantSearch& search) {
   for (int64_t b = 0; b < n / kQKK; ++b, x += kQKK) {
     uint8_t codes[kQKK];
-    affine_k_superblock(x, 31, -0.5f, 0.1f, 15, &y[b].d, &y[b].dmin, y[b].scales, codes);
+    affine_k_superblock(x, 31, -0.5f, 0.1f, 15, search, &y[b].d, &y[b].dmin, y[b].scales, codes);
     pack_k4_nibbles(codes, y[b].qs);
     // Fifth bit: element 64c + l → bit 2c of qh[l], element 64c + 32 + l → bit 2c + 1.
     std::memset(y[b].qh, 0, sizeof y[b].qh);
@@ -190,12 +204,12 @@ void quantize_q5_k(const float* x, BlockQ5K* y, int64_t n) {
   }
 }
 
-void quantize_q6_k(const float* x, BlockQ6K* y, int64_t n) {
+void quantize_q6_k(const float* x, BlockQ6K* y, int64_t n, const KQuantSearch& search) {
   for (int64_t b = 0; b < n / kQKK; ++b, x += kQKK) {
     BlockQ6K& blk = y[b];
     uint8_t codes[kQKK];
     float scales[16];
-    for (int j = 0; j < 16; ++j) scales[j] = search_symmetric_scale(16, 32, x + 16 * j, codes + 16 * j);
+    search.symmetric16(x, 32, scales);
     const float extreme = signed_extreme(scales, 16);
     // Sub-scales are int8; the extreme one maps onto −128.
     const float inv = extreme != 0 ? -128.0f / extreme : 0.0f;

@@ -4,6 +4,7 @@
 
 #include "format/gguf.h"
 #include "format/gguf_writer.h"
+#include "gguf_rewrite.h"
 #include "model/model.h"
 
 namespace onboard::model {
@@ -34,21 +35,7 @@ TEST(ModelLoad, TruncatedFixtureAtManyOffsetsIsAlwaysAnError) {
   }
 }
 
-// Rewrites a fixture with one tensor dropped or reshaped.
-Expected<gguf::GgufFile> rewritten(const gguf::GgufFile& src, const std::string& drop, const std::string& reshape,
-                                   std::vector<uint8_t>& storage) {
-  gguf::GgufWriter w;
-  for (const auto& kv : src.metadata()) w.add_value(kv.key, kv.value);
-  for (const auto& t : src.tensors()) {
-    if (t.name == drop) continue;
-    std::vector<int64_t> ne(t.ne.begin(), t.ne.begin() + t.n_dims);
-    std::vector<uint8_t> data(t.data, t.data + t.n_bytes);
-    if (t.name == reshape) std::swap(ne[0], ne[1]);
-    ONBOARD_TRY(w.add_tensor(t.name, t.type, ne, std::move(data)));
-  }
-  ONBOARD_ASSIGN_OR_RETURN(storage, w.write_to_memory());
-  return gguf::GgufFile::parse(storage, "edited.gguf");
-}
+using test_gguf::rewritten;
 
 TEST(ModelLoad, MissingTensorIsNamed) {
   auto src = gguf::GgufFile::open(kModels + "tiny-qwen2.gguf");
