@@ -99,3 +99,32 @@ TEST(TokenMask, CachedMaskEqualsAFreshOne) {
 
 }  // namespace
 }  // namespace onboard::runtime::grammar
+
+namespace onboard::runtime::grammar {
+namespace {
+
+TEST(TokenMask, GreedySampleIsTheBestAllowedTokenWithOrWithoutTheMaskWalk) {
+  auto g = testing::compile("root ::= [0-9]+");
+  SamplerParams p;
+  p.temperature = 0;
+  Sampler sampler(testing::qwen_trie()->n_vocab(), p);
+  const int32_t letter = testing::qwen_tokenizer().encode("x", {.add_bos = false})[0];
+  const int32_t seven = testing::qwen_tokenizer().encode("7", {.add_bos = false})[0];
+  const int32_t three = testing::qwen_tokenizer().encode("3", {.add_bos = false})[0];
+  std::vector<float> logits(static_cast<size_t>(testing::qwen_trie()->n_vocab()), 0.0f);
+  logits[static_cast<size_t>(seven)] = 5;
+  // The unmasked best is allowed: taken without the walk.
+  TokenConstraint a(g, testing::qwen_trie());
+  EXPECT_EQ(a.sample(sampler, logits.data(), /*try_unmasked=*/true), seven);
+  // The unmasked best is not allowed: the masked draw gives the best allowed one.
+  logits[static_cast<size_t>(letter)] = 9;
+  logits[static_cast<size_t>(three)] = 6;
+  TokenConstraint b(g, testing::qwen_trie());
+  EXPECT_EQ(b.sample(sampler, logits.data(), /*try_unmasked=*/true), three);
+  TokenConstraint c(g, testing::qwen_trie());
+  EXPECT_EQ(c.sample(sampler, logits.data()), three);
+  EXPECT_EQ(logits[static_cast<size_t>(letter)], 9);  // the caller's logits are left alone
+}
+
+}  // namespace
+}  // namespace onboard::runtime::grammar

@@ -181,25 +181,20 @@ class Parser {
     ++pos_;
   }
 
-  // Code point ranges as one element (a byte set, or a rule of UTF-8 sequences).
+  // Code point ranges as one element: a byte set when all are ASCII, else a code point class.
   Elem class_elem(std::vector<std::pair<uint32_t, uint32_t>> ranges) {
-    const auto seqs = utf8_sequences(std::move(ranges));
-    ByteSet single;
-    bool any_single = false;
-    Alternatives alts;
-    for (const auto& s : seqs) {
-      if (s.size() == 1) {
-        single.add_range(s[0].lo, s[0].hi);
-        any_single = true;
-      } else {
-        Sequence seq;
-        for (auto r : s) seq.push_back(byte_elem(r.lo, r.hi));
-        alts.push_back(std::move(seq));
-      }
+    CodePointClass cls;
+    for (const auto& s : utf8_sequences(ranges)) cls.first_bytes.add_range(s[0].lo, s[0].hi);
+    std::sort(ranges.begin(), ranges.end());
+    for (auto r : ranges) {
+      if (!cls.ranges.empty() && r.first <= cls.ranges.back().second + 1) cls.ranges.back().second = std::max(cls.ranges.back().second, r.second);
+      else cls.ranges.push_back(r);
     }
-    if (alts.empty()) return {ElemKind::kBytes, set_id(single)};  // also the empty class: matches nothing
-    if (any_single) alts.insert(alts.begin(), Sequence{{ElemKind::kBytes, set_id(single)}});
-    return {ElemKind::kRef, synthetic_rule("char", std::move(alts))};
+    if (!cls.ranges.empty() && cls.ranges.back().second >= 0x80) {
+      g_.classes.push_back(std::move(cls));
+      return {ElemKind::kClass, static_cast<uint32_t>(g_.classes.size() - 1)};
+    }
+    return {ElemKind::kBytes, set_id(cls.first_bytes)};  // ASCII only (or empty: matches nothing)
   }
 
   void parse_class(Sequence& seq) {

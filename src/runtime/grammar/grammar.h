@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace onboard::runtime::grammar {
@@ -26,6 +27,17 @@ enum class ElemKind : uint8_t {
   kEnd,    // end of an alternative
   kBytes,  // one byte from sets[arg]
   kRef,    // rule arg
+  kClass,  // one UTF-8 encoded code point from classes[arg] (over one to four bytes)
+};
+
+// A character class over code points: sorted, disjoint, inclusive ranges. One element, whatever
+// the number of UTF-8 byte patterns it stands for, so a class does not fan out into a stack per
+// pattern (the mask walk's cost inside strings).
+struct CodePointClass {
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  ByteSet first_bytes;  // bytes that can begin a member
+  // Some member lies in [lo, hi] (surrogates never count).
+  bool intersects(uint32_t lo, uint32_t hi) const;
 };
 
 struct Elem {
@@ -39,6 +51,7 @@ struct Grammar {
   std::vector<std::vector<uint32_t>> rule_alts;  // rule -> start positions of its alternatives
   std::vector<std::string> rule_names;
   std::vector<ByteSet> sets;
+  std::vector<CodePointClass> classes;
   uint32_t root = 0;
 };
 

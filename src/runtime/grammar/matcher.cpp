@@ -4,12 +4,32 @@
 
 namespace onboard::runtime::grammar {
 
+bool CodePointClass::intersects(uint32_t lo, uint32_t hi) const {
+  auto overlaps = [&](uint32_t a, uint32_t b) {
+    if (a > b) return false;
+    // First range ending at or after a.
+    auto it = std::lower_bound(ranges.begin(), ranges.end(), a, [](const auto& r, uint32_t v) { return r.second < v; });
+    return it != ranges.end() && it->first <= b;
+  };
+  if (hi < 0xD800 || lo > 0xDFFF) return overlaps(lo, hi);
+  return overlaps(lo, std::min(hi, 0xD7FFu)) || (hi > 0xDFFF && overlaps(std::max(lo, 0xE000u), hi));
+}
+
+ByteSet next_bytes(const Grammar& g, const StackNode& top) {
+  const Elem& e = g.elems[top.pos];
+  if (e.kind == ElemKind::kBytes) return g.sets[e.arg];
+  if (top.partial == 0) return g.classes[e.arg].first_bytes;
+  ByteSet cont;
+  cont.add_range(0x80, 0xBF);
+  return cont;
+}
+
 bool StackOps::equal(int32_t a, int32_t b) const {
   while (a != b) {
     if (a == kCompleteStack || b == kCompleteStack) return false;
     const StackNode& x = (*arena)[static_cast<size_t>(a)];
     const StackNode& y = (*arena)[static_cast<size_t>(b)];
-    if (x.pos != y.pos) return false;
+    if (x.pos != y.pos || x.partial != y.partial) return false;
     a = x.parent;
     b = y.parent;
   }
@@ -35,7 +55,7 @@ void StackOps::expand(uint32_t pos, int32_t parent, std::vector<int32_t>& out) c
       parent = up.parent;
       continue;
     }
-    if (e.kind == ElemKind::kBytes) {
+    if (e.kind == ElemKind::kBytes || e.kind == ElemKind::kClass) {
       arena->push_back({pos, parent});
       const auto id = static_cast<int32_t>(arena->size() - 1);
       const size_t before = out.size();
@@ -59,7 +79,41 @@ void StackOps::advance(const std::vector<int32_t>& in, uint8_t byte, std::vector
   for (int32_t s : in) {
     if (s == kCompleteStack) continue;
     const StackNode n = (*arena)[static_cast<size_t>(s)];
-    if (g->sets[g->elems[n.pos].arg].has(byte)) expand(n.pos + 1, n.parent, out);
+    const Elem& e = g->elems[n.pos];
+    if (e.kind == ElemKind::kBytes) {
+      if (g->sets[e.arg].has(byte)) expand(n.pos + 1, n.parent, out);
+      continue;
+    }
+    // kClass: one more byte of a UTF-8 code point.
+    const CodePointClass& cls = g->classes[e.arg];
+    uint32_t len, remaining, bits;
+    if (n.partial == 0) {
+      if (byte < 0x80) {
+        if (cls.intersects(byte, byte)) expand(n.pos + 1, n.parent, out);
+        continue;
+      }
+      if (byte >= 0xC2 && byte <= 0xDF) len = 2, bits = byte & 0x1F;
+      else if (byte >= 0xE0 && byte <= 0xEF) len = 3, bits = byte & 0x0F;
+      else if (byte >= 0xF0 && byte <= 0xF4) len = 4, bits = byte & 0x07;
+      else continue;
+      remaining = len - 1;
+    } else {
+      if ((byte & 0xC0) != 0x80) continue;
+      len = Utf8Partial::len(n.partial);
+      remaining = Utf8Partial::remaining(n.partial) - 1;
+      bits = Utf8Partial::bits(n.partial) << 6 | (byte & 0x3F);
+    }
+    // The code points this prefix can still become; overlong forms and surrogates excluded.
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    const uint32_t lo = std::max(bits << (6 * remaining), kMin[len]);
+    const uint32_t hi = std::min((bits << (6 * remaining)) | ((1u << (6 * remaining)) - 1), 0x10FFFFu);
+    if (lo > hi || !cls.intersects(lo, hi)) continue;
+    if (remaining == 0) {
+      expand(n.pos + 1, n.parent, out);
+    } else {
+      arena->push_back({n.pos, n.parent, Utf8Partial::make(len, remaining, bits)});
+      add_unique(static_cast<int32_t>(arena->size() - 1), out);
+    }
   }
 }
 
@@ -103,7 +157,7 @@ void Matcher::compact() {
     if (m != -2) return m;
     const StackNode n = arena_[static_cast<size_t>(id)];
     const int32_t parent = self(self, n.parent);
-    fresh.push_back({n.pos, parent});
+    fresh.push_back({n.pos, parent, n.partial});
     m = static_cast<int32_t>(fresh.size() - 1);
     return m;
   };
@@ -116,8 +170,9 @@ std::string Matcher::state_key() const {
   for (int32_t s : stacks_) {
     std::string p;
     for (int32_t id = s; id != kCompleteStack; id = arena_[static_cast<size_t>(id)].parent) {
-      const uint32_t pos = arena_[static_cast<size_t>(id)].pos;
-      p.append(reinterpret_cast<const char*>(&pos), sizeof pos);
+      const StackNode& n = arena_[static_cast<size_t>(id)];
+      p.append(reinterpret_cast<const char*>(&n.pos), sizeof n.pos);
+      if (n.partial) p.append(reinterpret_cast<const char*>(&n.partial), sizeof n.partial);
     }
     parts.push_back(std::move(p));
   }

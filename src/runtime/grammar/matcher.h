@@ -18,9 +18,22 @@ namespace onboard::runtime::grammar {
 inline constexpr int32_t kCompleteStack = -1;  // a stack with nothing left to match
 
 struct StackNode {
-  uint32_t pos;    // grammar position to continue at
-  int32_t parent;  // node below, or kCompleteStack
+  uint32_t pos;         // grammar position to continue at
+  int32_t parent;       // node below, or kCompleteStack
+  uint32_t partial = 0; // inside a kClass code point: Utf8Partial bits, else 0
 };
+
+// The bytes of a kClass code point read so far: 1 (flag) | total length (3 bits) | bytes
+// still to come (2 bits) | the code point's bits so far (21 bits).
+struct Utf8Partial {
+  static uint32_t make(uint32_t len, uint32_t remaining, uint32_t bits) { return 1u << 31 | len << 26 | remaining << 24 | bits; }
+  static uint32_t len(uint32_t p) { return (p >> 26) & 7; }
+  static uint32_t remaining(uint32_t p) { return (p >> 24) & 3; }
+  static uint32_t bits(uint32_t p) { return p & 0x1FFFFF; }
+};
+
+// Bytes the stack with this top can take next (a superset inside a code point).
+ByteSet next_bytes(const Grammar& g, const StackNode& top);
 
 // Stack operations over one node arena (free functions so the mask walk can reuse them).
 struct StackOps {

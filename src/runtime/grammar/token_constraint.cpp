@@ -36,7 +36,7 @@ void TokenConstraint::walk(uint32_t node, size_t depth, std::vector<uint64_t>& b
   ByteSet next;
   for (int32_t s : in)
     if (s != kCompleteStack)
-      for (int w = 0; w < 4; ++w) next.bits[w] |= g.sets[g.elems[arena_[static_cast<size_t>(s)].pos].arg].bits[w];
+      for (int w = 0; w < 4; ++w) next.bits[w] |= next_bytes(g, arena_[static_cast<size_t>(s)]).bits[w];
   StackOps ops{&g, &arena_};
   for (uint32_t c = nodes[node].child_begin; c < nodes[node].child_end; ++c) {
     const VocabTrie::Node& child = nodes[c];
@@ -101,7 +101,20 @@ void TokenConstraint::apply(float* logits) {
     if (!((m[static_cast<size_t>(i) >> 6] >> (i & 63)) & 1u)) logits[i] = -std::numeric_limits<float>::infinity();
 }
 
-int32_t TokenConstraint::sample(Sampler& sampler, const float* logits) {
+bool TokenConstraint::would_accept(int32_t token) const {
+  if (token < 0 || token >= vocab_->n_vocab()) return false;
+  if (vocab_->is_end(token)) return matcher_.accepting();
+  const std::string& p = vocab_->piece(token);
+  if (p.empty()) return false;
+  Matcher probe = matcher_;
+  return probe.accept_bytes(p);
+}
+
+int32_t TokenConstraint::sample(Sampler& sampler, const float* logits, bool try_unmasked) {
+  if (try_unmasked && !current_valid_ && (max_cached_ == 0 || !cache_.count(matcher_.state_key()))) {
+    const int32_t first = sampler.sample(logits);
+    if (would_accept(first)) return first;
+  }
   if (!any_allowed()) return -1;
   std::copy(logits, logits + vocab_->n_vocab(), masked_.begin());
   apply(masked_.data());

@@ -35,7 +35,14 @@ class TokenConstraint {
   void apply(float* logits);
   // Draws from `logits` restricted to the allowed tokens (a copy is masked; the logits are
   // left as they are). Does not advance: accept_token() the result. -1 when nothing is allowed.
-  int32_t sample(Sampler& sampler, const float* logits);
+  // With `try_unmasked` and the state's mask not known yet, a draw from the unmasked logits is
+  // tried first and kept if the grammar takes it (as llama.cpp does), skipping the mask walk:
+  // worth it for a model that mostly follows the grammar, a loss for one that does not (two
+  // draws over the vocabulary). Kept draws follow the masked distribution exactly for greedy
+  // and plain temperature sampling; with top-k/top-p the truncation comes before the mask.
+  int32_t sample(Sampler& sampler, const float* logits, bool try_unmasked = false);
+  // The grammar takes this token now (a walk of its bytes only, not of the vocabulary).
+  bool would_accept(int32_t token) const;
   // Advances over a chosen token; false (state unchanged) when the grammar does not allow it.
   bool accept_token(int32_t token);
   // Advances over text that did not come from a sampled token (a forced prefix).
@@ -46,6 +53,9 @@ class TokenConstraint {
   bool any_allowed();
   void reset() { matcher_.reset(); }
 
+  // The mask of the current state by a fresh walk of the trie (no cache): what mask() costs
+  // when the state is new.
+  void compute_mask(std::vector<uint64_t>& bits) { compute(bits); }
   const Matcher& matcher() const { return matcher_; }
   const std::shared_ptr<const VocabTrie>& vocab() const { return vocab_; }
   void clear_cache() { cache_.clear(); }
