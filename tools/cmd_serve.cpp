@@ -9,9 +9,43 @@
 
 #include "cli_options.h"
 #include "commands.h"
+#include "gateway/gateway.h"
 #include "server/http_server.h"
 
 namespace onboard::cli {
+namespace {
+
+// The privacy gateway in front of the models: the policy file (else the repository's CN
+// default), plus the --upstream endpoint.
+Expected<std::shared_ptr<gateway::Gateway>> make_gateway(const std::string& policy_file, const std::string& upstream,
+                                                         const std::string& key_file, const std::string& region,
+                                                         const std::string& mode, const std::string& model,
+                                                         const std::string& dir,
+                                                         const std::vector<std::unique_ptr<server::ServedModel>>& models) {
+  gateway::GatewayOptions go;
+  auto policy = gateway::PrivacyPolicy::load(policy_file.empty() ? ONBOARD_DEFAULT_POLICY : policy_file);
+  if (!policy.ok()) return policy.error();
+  go.policy = std::move(*policy);
+  if (!upstream.empty()) {
+    gateway::UpstreamEndpoint ep{"upstream", upstream, region, model, *gateway::parse_mode(mode), ""};
+    if (!key_file.empty()) {
+      std::ifstream in(key_file);
+      if (!in || !std::getline(in, ep.key) || ep.key.empty())
+        return make_error(ErrorCode::kIo, key_file + ": cannot read the upstream key (its first line)");
+      while (!ep.key.empty() && (ep.key.back() == '\r' || ep.key.back() == ' ')) ep.key.pop_back();
+    }
+    go.policy.endpoints.push_back(std::move(ep));
+  }
+  for (const std::string& line : go.policy.lint()) std::fprintf(stderr, "onboard: policy: %s\n", line.c_str());
+  go.state_dir = dir;
+  for (const auto& m : models) go.local_model_ids.push_back(m->id());
+  auto g = gateway::Gateway::create(std::move(go));
+  if (!g.ok()) return g.error();
+  std::fprintf(stderr, "onboard: privacy gateway on (%s policy, state in %s/)\n", (*g)->policy().market.c_str(), dir.c_str());
+  return std::shared_ptr<gateway::Gateway>(std::move(*g));
+}
+
+}  // namespace
 
 int cmd_serve(int argc, char** argv) {
   CLI::App app{"Serve the OpenAI-compatible API (chat/completions, completions, models, metrics)", "onboard serve"};
@@ -33,6 +67,15 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--api-key-file", api_key_file, "file of accepted API keys, one a line");
   app.add_option("--max-body-bytes", so.max_body_bytes, "largest request body (else 413)");
   app.add_option("--chat-template", template_file, "Jinja chat template file overriding the models' own");
+  std::string upstream, upstream_key_file, upstream_region = "CN", upstream_mode = "public", upstream_model = "deepseek-chat";
+  std::string policy_file, gateway_dir = "onboard-gateway";
+  app.add_option("--upstream", upstream, "upstream OpenAI-compatible base URL (e.g. https://api.deepseek.com/v1): enables the privacy gateway");
+  app.add_option("--upstream-key-file", upstream_key_file, "file whose first line is the upstream API key");
+  app.add_option("--upstream-region", upstream_region, "region of the upstream (R9 allow-list), default CN");
+  app.add_option("--upstream-mode", upstream_mode, "integration mode of the upstream (R13)")->check(CLI::IsMember({"public", "private"}));
+  app.add_option("--upstream-model", upstream_model, "model sent upstream when the request names none of the policy's");
+  app.add_option("--policy", policy_file, "privacy policy JSON (config/gateway/README.md); default: the CN policy");
+  app.add_option("--gateway-dir", gateway_dir, "folder of the gateway's consent store and audit log");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -82,6 +125,12 @@ int cmd_serve(int argc, char** argv) {
     models.push_back(std::move(*m));
   }
 
+  if (!upstream.empty() || !policy_file.empty()) {
+    auto g = make_gateway(policy_file, upstream, upstream_key_file, upstream_region, upstream_mode, upstream_model,
+                          gateway_dir, models);
+    if (!g.ok()) return fail(g.error());
+    so.router = std::move(*g);
+  }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
   if (!port.ok()) return fail(port.error());

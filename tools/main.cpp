@@ -23,6 +23,7 @@ const Command kCommands[] = {
     {"synth", onboard::cli::cmd_synth, "write a random-weight model with a real model's exact shapes"},
     {"quantize", onboard::cli::cmd_quantize, "convert a model file to a quantization type mixture"},
     {"serve", onboard::cli::cmd_serve, "serve the OpenAI-compatible API (chat, completions, models, metrics)"},
+    {"audit", onboard::cli::cmd_audit, "print and verify the privacy gateway's audit log"},
 };
 
 void usage() {

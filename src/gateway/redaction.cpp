@@ -47,8 +47,12 @@ std::string Reidentifier::redact(std::string_view text) {
     for (const auto& [p, o] : table_)
       if (o == original) placeholder = p;
     if (placeholder.empty()) {
-      const int n = ++counters_[static_cast<size_t>(f.kind)];
-      placeholder = "[" + std::string(identifier_name(f.kind)) + "_" + std::to_string(n) + "]";
+      // A number the text itself already spells out is skipped, so restoring cannot turn the
+      // caller's own "[PHONE_CN_1]" into a number.
+      do {
+        const int n = ++counters_[static_cast<size_t>(f.kind)];
+        placeholder = "[" + std::string(identifier_name(f.kind)) + "_" + std::to_string(n) + "]";
+      } while (text.find(placeholder) != std::string_view::npos);
       table_.emplace_back(placeholder, std::string(original));
       longest_ = std::max(longest_, placeholder.size());
     }

@@ -173,6 +173,20 @@ void HttpServer::Impl::routes() {
   svr.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
     handle_completion(req, res, Endpoint::kCompletion);
   });
+  if (options.router) {
+    auto admin = [this](const httplib::Request& req, httplib::Response& res) {
+      try {
+        const RouteOutcome out = options.router->admin(req.method, req.matches[1], req.body);
+        res.status = out.status;
+        res.set_content(out.body, out.content_type);
+      } catch (const std::exception& e) {
+        send_error(res, server_error(e.what()));
+      }
+    };
+    svr.Get(R"(/v1/gateway/(.+))", admin);
+    svr.Post(R"(/v1/gateway/(.+))", admin);
+    svr.Delete(R"(/v1/gateway/(.+))", admin);
+  }
 }
 
 bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model,
@@ -316,6 +330,18 @@ void HttpServer::Impl::apply_event(RequestState& st, ChoiceEvent& e, std::string
 
 void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::Response& res, Endpoint endpoint) {
   try {
+    bool use_default_model = false;
+    if (options.router) {  // the privacy gateway answers upstream, or lets the local model run
+      RouteOutcome routed = options.router->route(endpoint == Endpoint::kChat, req.body,
+                                                  [&req](const std::string& name) { return req.get_header_value(name); });
+      for (const auto& [name, value] : routed.headers) res.set_header(name, value);
+      if (routed.answered) {
+        res.status = routed.status;
+        res.set_content(routed.body, routed.content_type);
+        return;
+      }
+      use_default_model = routed.use_default_model;
+    }
     CompletionRequest cr;
     ApiError err;
     if (!parse_request(req.body, endpoint, cr, err)) {
@@ -323,6 +349,7 @@ void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::R
       send_error(res, err);
       return;
     }
+    if (use_default_model) cr.model.clear();
     ServedModel* model = find_model(cr.model);
     if (!model) {
       metrics.requests_error.fetch_add(1);

@@ -8,6 +8,7 @@
 
 #include "core/status.h"
 #include "server/api_keys.h"
+#include "server/request_router.h"
 #include "server/served_model.h"
 
 namespace onboard::server {
@@ -17,6 +18,7 @@ struct ServerOptions {
   int port = 8080;               // 0: any free port
   size_t max_body_bytes = 4u << 20;
   int http_threads = 64;         // connections served at once (a stream holds one)
+  std::shared_ptr<RequestRouter> router;  // the privacy gateway, when one is configured
 };
 
 class HttpServer {

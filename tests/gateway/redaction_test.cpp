@@ -16,6 +16,14 @@ TEST(Redaction, IdentifiersLeaveAsPlaceholdersAndComeBack) {
             "OK, dialling 13812345678 now. zhang.wei@163.com [UNKNOWN_1]");
 }
 
+TEST(Redaction, PlaceholderNeverCollidesWithTheCallersText) {
+  Reidentifier r;
+  const std::string in = "my note says [PHONE_CN_1]; call 13812345678";
+  const std::string out = r.redact(in);
+  EXPECT_EQ(out, "my note says [PHONE_CN_1]; call [PHONE_CN_2]");
+  EXPECT_EQ(r.restore(out), in);
+}
+
 TEST(Redaction, CoordinatesAreCoarsenedToThreeDecimals) {
   Reidentifier r(3);
   EXPECT_EQ(r.redact("I am at 31.230416, 121.473701 now"), "I am at 31.230, 121.474 now");
