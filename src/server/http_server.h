@@ -17,6 +17,7 @@ struct ServerOptions {
   int port = 8080;               // 0: any free port
   size_t max_body_bytes = 4u << 20;
   int http_threads = 64;         // connections served at once (a stream holds one)
+  int read_timeout_s = 10;       // a client silent this long mid-request loses its connection
 };
 
 class HttpServer {
