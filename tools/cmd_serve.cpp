@@ -1,5 +1,7 @@
 // onboard serve: the OpenAI-compatible server (src/server/) on one or more models.
+#include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +56,7 @@ int cmd_serve(int argc, char** argv) {
   int threads = 0, slots = 4, max_queue = 64;
   int64_t ctx = 4096, batch = 256;
   std::string kv_type = "f16", api_key_file, template_file;
+  std::vector<std::string> deadlines;
   app.add_option("-m,--model", model_paths, "model file (GGUF); repeat to serve several")->required();
   app.add_option("--alias", aliases, "model id for the -m of the same position (default: the file stem)");
   app.add_option("--host", so.host, "address to bind (default 127.0.0.1: this machine only)");
@@ -64,7 +67,12 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--kv-type", kv_type, "KV cache storage: f32 or f16")->check(CLI::IsMember({"f32", "f16"}));
   app.add_option("--slots", slots, "sequences that hold a KV cache at once, per model");
   app.add_option("--max-queue", max_queue, "waiting sequences before requests get 429");
-  app.add_option("--api-key-file", api_key_file, "file of accepted API keys, one a line");
+  app.add_option("--api-key-file", api_key_file, "file of accepted API keys, one a line (\"KEY class\" sets its priority)");
+  app.add_option("--deadline", deadlines,
+                 "CLASS=SECONDS: a request of that class not started within it gets 503 (repeatable; "
+                 "default critical=5, none for the others)");
+  app.add_option("--read-timeout", so.read_timeout_s, "seconds a client may stall mid-request before it is dropped");
+  app.add_option("--http-threads", so.http_threads, "connections served at once");
   app.add_option("--max-body-bytes", so.max_body_bytes, "largest request body (else 413)");
   app.add_option("--chat-template", template_file, "Jinja chat template file overriding the models' own");
   std::string upstream, upstream_key_file, upstream_region = "CN", upstream_mode = "public", upstream_model = "deepseek-chat";
@@ -82,6 +90,19 @@ int cmd_serve(int argc, char** argv) {
     return fail(make_error(ErrorCode::kInvalidArgument, "give one --alias per -m, or none"));
   if (ctx <= 0 || slots <= 0 || batch <= 0)
     return fail(make_error(ErrorCode::kInvalidArgument, "-c, -b and --slots must be positive"));
+  server::StartDeadlines start_deadlines{};
+  start_deadlines[static_cast<size_t>(server::Priority::kCritical)] = std::chrono::seconds(5);
+  for (const auto& d : deadlines) {
+    const size_t eq = d.find('=');
+    const auto cls = server::parse_priority(d.substr(0, eq == std::string::npos ? d.size() : eq));
+    char* end = nullptr;
+    const double sec = eq == std::string::npos ? -1 : std::strtod(d.c_str() + eq + 1, &end);
+    if (!cls || eq == std::string::npos || end == d.c_str() + eq + 1 || *end != '\0' || !(sec >= 0))
+      return fail(make_error(ErrorCode::kInvalidArgument, "--deadline '" + d + "': expected CLASS=SECONDS, e.g. critical=2"));
+    start_deadlines[static_cast<size_t>(*cls)] = std::chrono::milliseconds(static_cast<int64_t>(sec * 1000));
+  }
+  if (so.read_timeout_s <= 0 || so.http_threads <= 0)
+    return fail(make_error(ErrorCode::kInvalidArgument, "--read-timeout and --http-threads must be positive"));
   std::string template_source;
   if (!template_file.empty()) {
     std::ifstream in(template_file);
@@ -118,6 +139,7 @@ int cmd_serve(int argc, char** argv) {
     mo.kv_type = kv_type == "f32" ? GgmlType::F32 : GgmlType::F16;
     mo.n_slots = slots;
     mo.max_queue = max_queue;
+    mo.start_deadlines = start_deadlines;
     auto m = server::ServedModel::create(model_paths[i], mo);
     if (!m.ok()) return fail(m.error());
     std::fprintf(stderr, "onboard: serving %s as '%s' (%d slots of %lld tokens)\n", model_paths[i].c_str(), mo.id.c_str(),

@@ -49,6 +49,7 @@ ChoiceTask::ChoiceTask(ServedModel& model, std::shared_ptr<Channel> channel, int
       parser_(OutputParserOptions{.starts_in_reasoning = params.starts_in_reasoning, .parse_tool_calls = true}),
       in_reasoning_(params.starts_in_reasoning),
       saw_output_(params.starts_in_reasoning) {
+  logprob_.top.reserve(static_cast<size_t>(std::max(params.top_logprobs, 0)));
   for (int32_t t : params_.prompt) sampler_.accept(t);  // penalties see the prompt, as Session does
   if (params_.grammar) {
     constraint_.emplace(params_.grammar, runtime::grammar::shared_vocab_trie(model.loaded().tokenizer));
@@ -79,15 +80,25 @@ bool ChoiceTask::advance_constraint(const std::string& piece, bool was_in_reason
   return constraint_->accept_text(std::string_view(answer_tail_).substr(at));
 }
 
-void ChoiceTask::on_dropped() {
+void ChoiceTask::on_dropped() { end_unstarted("cancelled", ""); }
+
+void ChoiceTask::on_expired(std::chrono::milliseconds waited) {
+  end_unstarted("expired", std::string("the request could not start within the deadline of its class (") +
+                               priority_name(priority()) + "): it waited " + std::to_string(waited.count()) +
+                               " ms for a free slot");
+}
+
+void ChoiceTask::end_unstarted(const char* reason, std::string why) {
   if (finished_) return;
   finished_ = true;
   ChoiceEvent e;
   e.kind = ChoiceEvent::Kind::kFinish;
   e.index = index_;
-  e.finish_reason = "cancelled";
+  e.finish_reason = reason;
+  e.text = std::move(why);
   e.completion_tokens = generated_;
   e.reasoning_tokens = reasoning_tokens_;
+  e.cached_tokens = cached_tokens_.value_or(0);
   channel_->push(std::move(e));
 }
 
@@ -116,6 +127,17 @@ void ChoiceTask::push_event(ChoiceEvent e) {
   // A constrained choice's calls wait for the end: a truncated block yields none of them.
   if (constraint_ && e.kind == ChoiceEvent::Kind::kToolCall) held_calls_.push_back(std::move(e));
   else channel_->push(std::move(e));
+}
+
+void ChoiceTask::emit_logprob() {
+  const text::Tokenizer& tok = model_.loaded().tokenizer;
+  ChoiceEvent e;
+  e.kind = ChoiceEvent::Kind::kLogprob;
+  e.index = index_;
+  e.logprob.chosen = {std::string(tok.token_piece(logprob_.token)), logprob_.logprob, logprob_.token};
+  e.logprob.top.reserve(logprob_.top.size());
+  for (const auto& [id, lp] : logprob_.top) e.logprob.top.push_back({std::string(tok.token_piece(id)), lp, id});
+  channel_->push(std::move(e));
 }
 
 void ChoiceTask::emit_parsed(const std::string& text) {
@@ -199,6 +221,7 @@ void ChoiceTask::finish(const std::string& reason, bool flush) {
   e.finish_reason = final_reason;
   e.completion_tokens = generated_;
   e.reasoning_tokens = reasoning_tokens_;
+  e.cached_tokens = cached_tokens_.value_or(0);
   channel_->push(std::move(e));
 }
 
@@ -212,18 +235,46 @@ void ChoiceTask::fail(const std::string& message) {
   channel_->push(std::move(e));
 }
 
+int64_t ChoiceTask::reusable_prefix(int slot) const {
+  return model_.slot_contents().common_prefix(slot, history_);
+}
+
+void ChoiceTask::take_slot(int slot, runtime::Session& s) {
+  SlotContents& held = model_.slot_contents();
+  // The last token is always fed again: its logits are what the next step samples from.
+  int64_t keep = std::min<int64_t>(held.common_prefix(slot, history_), static_cast<int64_t>(history_.size()) - 1);
+  if (held.size(slot) != s.n_past() || !s.rewind(keep).ok()) {  // out of step: trust nothing
+    s.reset();
+    keep = 0;
+  }
+  held.truncate(slot, keep);
+  n_in_slot_ = static_cast<size_t>(keep);
+  fresh_slot_ = false;
+  if (!cached_tokens_) {  // usage and the hit rate count the prompt's first admission only
+    cached_tokens_ = std::min<int64_t>(keep, static_cast<int64_t>(params_.prompt.size()));
+    if (metrics_) metrics_->cached_prompt_tokens.fetch_add(*cached_tokens_, std::memory_order_relaxed);
+  }
+}
+
+Status ChoiceTask::feed(int slot, runtime::Session& s, std::span<const int32_t> tokens) {
+  SlotContents& held = model_.slot_contents();
+  if (auto st = s.prefill(tokens); !st.ok()) {
+    s.reset();
+    held.truncate(slot, 0);
+    return st;
+  }
+  held.append(slot, tokens);
+  return Status::Ok();
+}
+
 StepOutcome ChoiceTask::step(int slot) {
   if (finished_) return StepOutcome::kDone;
   runtime::Session& s = model_.session(slot);
-  if (fresh_slot_) {
-    s.reset();
-    n_in_slot_ = 0;
-    fresh_slot_ = false;
-  }
+  if (fresh_slot_) take_slot(slot, s);
   if (n_in_slot_ < history_.size()) {
     // Chunked prefill: one chunk per step, so running decodes are not stalled for long.
     const size_t n = std::min<size_t>(static_cast<size_t>(model_.options().n_batch), history_.size() - n_in_slot_);
-    if (auto st = s.prefill(std::span<const int32_t>(history_).subspan(n_in_slot_, n)); !st.ok()) {
+    if (auto st = feed(slot, s, std::span<const int32_t>(history_).subspan(n_in_slot_, n)); !st.ok()) {
       fail(st.error().message);
       return StepOutcome::kDone;
     }
@@ -237,17 +288,20 @@ StepOutcome ChoiceTask::step(int slot) {
     forced_ = model_.loaded().tokenizer.encode("\n</think>\n\n", {.add_bos = false, .parse_special = true});
   }
   int32_t tok;
+  bool sampled = false;
   if (!forced_.empty()) {
     tok = forced_.front();
     forced_.erase(forced_.begin());
-  } else if (constraint_active_) {
-    tok = constraint_->sample(sampler_, s.state().logits(s.state().n_logits() - 1));
+  } else {
+    const float* logits = s.state().logits(s.state().n_logits() - 1);
+    tok = constraint_active_ ? constraint_->sample(sampler_, logits) : sampler_.sample(logits);
     if (tok < 0) {
       fail("structured output: the grammar allows no token here");
       return StepOutcome::kDone;
     }
-  } else {
-    tok = sampler_.sample(s.state().logits(s.state().n_logits() - 1));
+    sampled = true;
+    if (params_.top_logprobs >= 0)
+      token_logprobs(logits, model_.loaded().model->config().n_vocab, tok, params_.top_logprobs, logprob_);
   }
   if (constraint_active_ && !constraint_->accept_token(tok)) {
     fail("structured output: token " + std::to_string(tok) + " does not continue the grammar");
@@ -260,6 +314,7 @@ StepOutcome ChoiceTask::step(int slot) {
   const auto now = std::chrono::steady_clock::now();
   if (metrics_) {
     metrics_->generated_tokens.fetch_add(1, std::memory_order_relaxed);
+    metrics_->token_rate.add(1, now);
     const int c = static_cast<int>(priority());
     if (generated_ == 1)
       metrics_->ttft[c].observe(std::chrono::duration<double>(now - arrival_).count());
@@ -272,6 +327,8 @@ StepOutcome ChoiceTask::step(int slot) {
     finish("stop", /*flush=*/true);
     return StepOutcome::kDone;
   }
+  // Sampled tokens only: a forced "</think>" was not the model's choice.
+  if (sampled && params_.top_logprobs >= 0) emit_logprob();
   if (!model_.loaded().tokenizer.is_control(tok)) {
     const std::string piece = detok_.push(tok);
     if (!piece.empty()) track_reasoning(piece);
@@ -292,7 +349,7 @@ StepOutcome ChoiceTask::step(int slot) {
     return StepOutcome::kDone;
   }
   history_.push_back(tok);
-  if (auto st = s.prefill(std::span<const int32_t>(&tok, 1)); !st.ok()) {
+  if (auto st = feed(slot, s, std::span<const int32_t>(&tok, 1)); !st.ok()) {
     fail(st.error().message);
     return StepOutcome::kDone;
   }

@@ -17,21 +17,26 @@
 #include "runtime/grammar/token_constraint.h"
 #include "runtime/sampler.h"
 #include "server/metrics.h"
+#include "server/openai_protocol.h"
 #include "server/scheduler.h"
 #include "server/served_model.h"
+#include "server/token_logprobs.h"
 #include "text/detokenizer.h"
 #include "text/tool_call_parser.h"
 
 namespace onboard::server {
 
 struct ChoiceEvent {
-  enum class Kind { kReasoning, kContent, kToolCall, kFinish, kError };
+  // kLogprob comes before the text its token produced (which stop matching may hold back).
+  enum class Kind { kReasoning, kContent, kToolCall, kLogprob, kFinish, kError };
   Kind kind = Kind::kContent;
   int index = 0;
   std::string text;            // delta text; kError: the message
   ToolCall tool_call;          // kToolCall
-  std::string finish_reason;   // kFinish: "stop" | "length" | "cancelled"
+  LogprobEntry logprob;        // kLogprob
+  std::string finish_reason;   // kFinish: "stop" | "length" | "cancelled" | "expired" (text says why)
   int64_t completion_tokens = 0, reasoning_tokens = 0;  // kFinish
+  int64_t cached_tokens = 0;   // kFinish: prompt tokens whose KV the slot already held
 };
 
 // Many producers (the choices of a request), one consumer (its HTTP handler).
@@ -60,6 +65,7 @@ struct GenerationParams {
   // constrained choice are released when the block is complete, never from a truncated one.
   std::shared_ptr<const runtime::grammar::Grammar> grammar;
   bool grammar_from_tool_calls = false;
+  int top_logprobs = -1;  // -1: no logprobs; else alternatives per sampled token
 };
 
 class ChoiceTask : public Sequence {
@@ -68,8 +74,10 @@ class ChoiceTask : public Sequence {
              Priority priority, Metrics* metrics, std::chrono::steady_clock::time_point arrival);
 
   StepOutcome step(int slot) override;
+  int64_t reusable_prefix(int slot) const override;
   void on_evicted() override { fresh_slot_ = true; }
   void on_dropped() override;
+  void on_expired(std::chrono::milliseconds waited) override;
 
  private:
   // Through stop matching, then the parser; true when a stop sequence was met (text from it
@@ -80,7 +88,14 @@ class ChoiceTask : public Sequence {
   // Ends the choice: with flush, what the detokenizer and stop matcher hold goes out first.
   void finish(const std::string& reason, bool flush);
   void fail(const std::string& message);
+  // Ends the choice without output: "cancelled" or "expired" (`why` says more).
+  void end_unstarted(const char* reason, std::string why);
   void track_reasoning(const std::string& text);
+  void emit_logprob();  // of the token just sampled (in logprob_)
+  // On a slot newly given: keeps the KV of the longest prefix of history_ it holds.
+  void take_slot(int slot, runtime::Session& s);
+  // Feeds tokens into the slot's KV, keeping SlotContents in step.
+  Status feed(int slot, runtime::Session& s, std::span<const int32_t> tokens);
 
   ServedModel& model_;
   std::shared_ptr<Channel> channel_;
@@ -93,6 +108,7 @@ class ChoiceTask : public Sequence {
   size_t n_in_slot_ = 0;          // of history_, already in the current slot's KV
   bool fresh_slot_ = true;
   runtime::Sampler sampler_;
+  TokenLogprob logprob_;          // of the last sampled token (storage reused)
   text::StreamingDetokenizer detok_;
   OutputParser parser_;
   std::string pending_;           // text held back: it could begin a stop sequence
@@ -100,6 +116,7 @@ class ChoiceTask : public Sequence {
   bool in_reasoning_ = false, reasoning_forced_ = false, saw_output_ = false;
   std::string think_tail_;        // last bytes of the output, to see "</think>" across pieces
   int64_t generated_ = 0, reasoning_tokens_ = 0;
+  std::optional<int64_t> cached_tokens_;  // set at the first admission
   bool finished_ = false;
   // Structured output: the constraint, whether it applies yet, the answer's last bytes (to see
   // the tool-call marker), and tool calls held until the choice ends well.

@@ -4,11 +4,13 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 
 #include "runtime/chat_prompt.h"
+#include "server/client_connection.h"
 #include "server/generation.h"
 #include "server/metrics.h"
 #include "server/openai_protocol.h"
@@ -21,6 +23,7 @@ std::string dump(const ojson& j) { return j.dump(-1, ' ', false, nlohmann::json:
 
 void send_error(httplib::Response& res, const ApiError& e) {
   res.status = e.status;
+  if (e.status == 429 || e.status == 503) res.set_header("Retry-After", "1");
   res.set_content(dump(error_body(e)), "application/json");
 }
 
@@ -56,10 +59,11 @@ struct RequestState {
   std::vector<std::shared_ptr<ChoiceTask>> tasks;
   std::vector<ChoiceResult> results;
   std::vector<int> tool_calls_sent;
+  std::vector<std::vector<LogprobEntry>> stream_logprobs;  // per choice: not yet sent in a chunk
   Usage usage;
   int finished = 0;
-  std::string error;
-  int error_status = 500;
+  std::optional<ApiError> failure;  // the first choice that failed ends the request with it
+  Priority priority = Priority::kInteractive;
   bool done = false;
 
   void cancel_all() {
@@ -90,11 +94,42 @@ struct HttpServer::Impl {
   bool prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model, RequestState& st,
                ApiError& err);
   void apply_event(RequestState& st, ChoiceEvent& e, std::string* sse);
+  // The request's class: the `priority` field, else the X-Onboard-Priority or Priority header,
+  // else the API key's class, else interactive. A key's class is also the highest it may ask.
+  bool resolve_priority(const httplib::Request& req, const CompletionRequest& cr, Priority& out, ApiError& err) const;
 };
+
+bool HttpServer::Impl::resolve_priority(const httplib::Request& req, const CompletionRequest& cr, Priority& out,
+                                        ApiError& err) const {
+  std::optional<Priority> asked = cr.priority;
+  if (!asked && req.has_header("X-Onboard-Priority")) {
+    asked = parse_priority(req.get_header_value("X-Onboard-Priority"));
+    if (!asked) {
+      err = bad_field("X-Onboard-Priority", "the X-Onboard-Priority header must be critical, interactive or background");
+      return false;
+    }
+  }
+  // "Priority" is also RFC 9218's header ("u=3, i"): only our class names are taken from it.
+  if (!asked && req.has_header("Priority")) asked = parse_priority(req.get_header_value("Priority"));
+  const ApiKeys::Key* key = keys.find(req.get_header_value("Authorization"));
+  const std::optional<Priority> key_class = key ? key->priority : std::nullopt;
+  out = asked.value_or(key_class.value_or(Priority::kInteractive));
+  if (key_class && out > *key_class) {
+    err = ApiError{403, std::string("this API key may send requests up to priority '") + priority_name(*key_class) +
+                            "', not '" + priority_name(out) + "'",
+                   "permission_error", "priority", "priority_not_allowed"};
+    return false;
+  }
+  return true;
+}
 
 void HttpServer::Impl::routes() {
   svr.new_task_queue = [threads = options.http_threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   svr.set_payload_max_length(options.max_body_bytes);
+  // A slow or stalled client (slowloris) cannot hold an HTTP thread for longer than this
+  // per read; idle keep-alive connections are closed as soon.
+  svr.set_read_timeout(options.read_timeout_s, 0);
+  svr.set_keep_alive_timeout(options.read_timeout_s);
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (req.path == "/health" || !keys.enabled()) return httplib::Server::HandlerResponse::Unhandled;
     if (keys.authorize(req.get_header_value("Authorization"))) return httplib::Server::HandlerResponse::Unhandled;
@@ -109,6 +144,10 @@ void HttpServer::Impl::routes() {
     if (res.status == 413) {
       e.message = "the request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes";
       e.code = "request_too_large";
+    } else if (res.status == 400) {
+      e.message = "the HTTP request could not be read: malformed, or the client stalled for more than " +
+                  std::to_string(options.read_timeout_s) + " s";
+      e.code = "bad_http_request";
     } else if (res.status == 404) {
       e.message = "no route " + req.method + " " + req.path;
       e.code = "not_found";
@@ -134,8 +173,10 @@ void HttpServer::Impl::routes() {
   });
   svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     try {
-      std::vector<std::pair<std::string, SchedulerStats>> stats;
-      for (auto& m : models) stats.emplace_back(m->id(), m->scheduler().stats());
+      std::vector<ModelGauges> stats;
+      for (auto& m : models)
+        stats.push_back(ModelGauges{m->id(), m->scheduler().stats(), m->slot_contents().total_tokens(),
+                                    m->n_ctx() * m->scheduler().n_slots()});
       res.set_content(metrics.render(stats), "text/plain; version=0.0.4");
     } catch (const std::exception& e) {
       send_error(res, server_error(e.what()));
@@ -192,17 +233,7 @@ void HttpServer::Impl::routes() {
 bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model,
                                RequestState& st, ApiError& err) {
   const runtime::LoadedModel& lm = model.loaded();
-  Priority priority = Priority::kInteractive;
-  if (cr.priority) {
-    priority = *cr.priority;
-  } else if (req.has_header("X-Onboard-Priority")) {
-    auto p = parse_priority(req.get_header_value("X-Onboard-Priority"));
-    if (!p) {
-      err = bad_field("X-Onboard-Priority", "the X-Onboard-Priority header must be critical, interactive or background");
-      return false;
-    }
-    priority = *p;
-  }
+  if (!resolve_priority(req, cr, st.priority, err)) return false;
 
   GenerationParams gp;
   if (cr.endpoint == Endpoint::kChat) {
@@ -263,12 +294,15 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
   st.n = cr.n;
   st.results.resize(static_cast<size_t>(cr.n));
   st.tool_calls_sent.assign(static_cast<size_t>(cr.n), 0);
+  st.stream_logprobs.resize(static_cast<size_t>(cr.n));
+  for (auto& r : st.results) r.with_logprobs = cr.top_logprobs >= 0;
+  gp.top_logprobs = cr.top_logprobs;
   st.usage.prompt_tokens = n_prompt;
   const auto arrival = std::chrono::steady_clock::now();
   for (int i = 0; i < cr.n; ++i) {
     gp.sampling = sp;
     gp.sampling.seed = seed + static_cast<uint64_t>(i);
-    st.tasks.push_back(std::make_shared<ChoiceTask>(model, st.channel, i, gp, priority, &metrics, arrival));
+    st.tasks.push_back(std::make_shared<ChoiceTask>(model, st.channel, i, gp, st.priority, &metrics, arrival));
   }
   return true;
 }
@@ -279,18 +313,33 @@ void HttpServer::Impl::apply_event(RequestState& st, ChoiceEvent& e, std::string
     if (sse) *sse += "data: " + dump(j) + "\n\n";
   };
   ChoiceResult& r = st.results[static_cast<size_t>(e.index)];
+  // A stream chunk carries the logprobs of the tokens that arrived since the last chunk.
+  auto chunk_logprobs = [&]() -> ojson {
+    auto& pending = st.stream_logprobs[static_cast<size_t>(e.index)];
+    if (!r.with_logprobs) return nullptr;
+    ojson j = st.chat ? chat_logprobs_json(pending) : text_logprobs_json(pending, r.reasoning.size() + r.content.size());
+    pending.clear();
+    return j;
+  };
   switch (e.kind) {
     case ChoiceEvent::Kind::kReasoning:
     case ChoiceEvent::Kind::kContent: {
       const bool reasoning = e.kind == ChoiceEvent::Kind::kReasoning;
-      (reasoning ? r.reasoning : r.content) += e.text;
       if (st.chat)
         out(chat_chunk_json(st.id, st.created, st.model_id, e.index,
-                            ojson{{reasoning ? "reasoning_content" : "content", e.text}}, "", st.include_usage));
+                            ojson{{reasoning ? "reasoning_content" : "content", e.text}}, "", st.include_usage,
+                            chunk_logprobs()));
       else
-        out(text_chunk_json(st.id, st.created, st.model_id, e.index, e.text, "", st.include_usage));
+        out(text_chunk_json(st.id, st.created, st.model_id, e.index, e.text, "", st.include_usage, chunk_logprobs()));
+      (reasoning ? r.reasoning : r.content) += e.text;
       break;
     }
+    case ChoiceEvent::Kind::kLogprob:
+      if (sse)
+        st.stream_logprobs[static_cast<size_t>(e.index)].push_back(std::move(e.logprob));
+      else
+        r.logprobs.push_back(std::move(e.logprob));
+      break;
     case ChoiceEvent::Kind::kToolCall: {
       const int k = st.tool_calls_sent[static_cast<size_t>(e.index)]++;
       if (st.chat) {
@@ -303,27 +352,34 @@ void HttpServer::Impl::apply_event(RequestState& st, ChoiceEvent& e, std::string
       break;
     }
     case ChoiceEvent::Kind::kFinish: {
-      if (e.finish_reason == "cancelled") {  // only the server stopping ends a live request so
+      if (e.finish_reason == "cancelled" || e.finish_reason == "expired") {
         ++st.finished;
-        st.error = "the request was cancelled: the server is stopping";
-        st.error_status = 503;
-        out(error_body(ApiError{503, st.error, "server_error", "", "server_stopping"}));
+        // A live request is cancelled only by the server stopping (a gone client reads nothing).
+        ApiError f = e.finish_reason == "expired"
+                         ? ApiError{503, e.text, "server_error", "", "deadline_exceeded"}
+                         : ApiError{503, "the request was cancelled: the server is stopping", "server_error", "",
+                                    "server_stopping"};
+        out(error_body(f));
+        if (!st.failure) st.failure = std::move(f);
         break;
       }
       r.finish_reason = e.finish_reason == "stop" && !r.tool_calls.empty() ? "tool_calls" : e.finish_reason;
+      if (e.index == 0) st.usage.cached_tokens = e.cached_tokens;  // the prompt is shared by the choices
       st.usage.completion_tokens += e.completion_tokens;
       st.usage.reasoning_tokens += e.reasoning_tokens;
       ++st.finished;
       if (st.chat)
-        out(chat_chunk_json(st.id, st.created, st.model_id, e.index, ojson::object(), r.finish_reason, st.include_usage));
+        out(chat_chunk_json(st.id, st.created, st.model_id, e.index, ojson::object(), r.finish_reason, st.include_usage,
+                            chunk_logprobs()));
       else
-        out(text_chunk_json(st.id, st.created, st.model_id, e.index, "", r.finish_reason, st.include_usage));
+        out(text_chunk_json(st.id, st.created, st.model_id, e.index, "", r.finish_reason, st.include_usage,
+                            chunk_logprobs()));
       break;
     }
     case ChoiceEvent::Kind::kError:
       ++st.finished;
-      st.error = e.text;
       out(error_body(server_error(e.text)));
+      if (!st.failure) st.failure = server_error(e.text);
       break;
   }
 }
@@ -366,29 +422,44 @@ void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::R
     std::vector<std::shared_ptr<Sequence>> seqs(st->tasks.begin(), st->tasks.end());
     if (!model->scheduler().submit(std::move(seqs))) {
       metrics.requests_rejected.fetch_add(1);
-      res.set_header("Retry-After", "1");
       send_error(res, ApiError{429, "the server is at capacity (request queue full); retry later", "server_error", "",
                                "overloaded"});
       return;
     }
     metrics.prompt_tokens.fetch_add(st->usage.prompt_tokens * st->n);
+    auto conn = std::make_shared<ClientConnection>(req.remote_addr, req.remote_port, req.local_port);
+    auto client_gone = [this, st, conn] {
+      if (!conn->gone()) return false;
+      st->cancel_all();  // the slots are freed at the next step
+      metrics.requests_cancelled.fetch_add(1);
+      return true;
+    };
 
-    if (!cr.stream) {
+    // Nothing is answered before the first event: until then the request may still be refused
+    // (its start deadline passed), and that must be a status, not a broken stream.
+    std::vector<ChoiceEvent> backlog;
+    while (backlog.empty()) {
+      if (client_gone()) return;
+      st->channel->pop_all(backlog, std::chrono::milliseconds(50));
+    }
+    const bool refused = std::any_of(backlog.begin(), backlog.end(), [](const ChoiceEvent& e) {
+      return e.kind == ChoiceEvent::Kind::kError ||
+             (e.kind == ChoiceEvent::Kind::kFinish && (e.finish_reason == "expired" || e.finish_reason == "cancelled"));
+    });
+
+    if (!cr.stream || refused) {
+      for (auto& e : backlog) apply_event(*st, e, nullptr);
       std::vector<ChoiceEvent> events;
-      while (st->finished < st->n) {
+      while (st->finished < st->n && !st->failure) {
+        if (client_gone()) return;
         events.clear();
-        st->channel->pop_all(events, std::chrono::milliseconds(100));
+        st->channel->pop_all(events, std::chrono::milliseconds(50));
         for (auto& e : events) apply_event(*st, e, nullptr);
       }
-      if (!st->error.empty()) {
-        metrics.requests_error.fetch_add(1);
-        ApiError e = server_error(st->error);
-        e.status = st->error_status;
-        if (e.status == 503) {
-          e.code = "server_stopping";
-          res.set_header("Retry-After", "1");
-        }
-        send_error(res, e);
+      if (st->failure) {
+        st->cancel_all();  // the other choices of a failed request
+        (st->failure->code == "deadline_exceeded" ? metrics.requests_rejected : metrics.requests_error).fetch_add(1);
+        send_error(res, *st->failure);
         return;
       }
       metrics.requests_ok.fetch_add(1);
@@ -400,10 +471,11 @@ void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::R
 
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
+    auto pending = std::make_shared<std::vector<ChoiceEvent>>(std::move(backlog));
     auto started = std::make_shared<bool>(false);
     res.set_chunked_content_provider(
         "text/event-stream",
-        [this, st, started](size_t, httplib::DataSink& sink) {
+        [this, st, started, pending, conn](size_t, httplib::DataSink& sink) {
           try {
             std::string out;
             if (!*started) {
@@ -415,15 +487,18 @@ void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::R
                                               ojson{{"role", "assistant"}, {"content", ""}}, "", st->include_usage)) +
                          "\n\n";
             }
-            std::vector<ChoiceEvent> events;
-            st->channel->pop_all(events, std::chrono::milliseconds(100));
+            std::vector<ChoiceEvent>& events = *pending;
+            if (events.empty()) st->channel->pop_all(events, std::chrono::milliseconds(50));
             for (auto& e : events) apply_event(*st, e, &out);
+            events.clear();
             const bool all_done = st->finished >= st->n;
             if (all_done) {
               if (st->include_usage)
                 out += "data: " + dump(usage_chunk_json(st->id, st->created, st->model_id, st->chat, st->usage)) + "\n\n";
               out += "data: [DONE]\n\n";
             }
+            // A quiet stream (paused for a critical request) still notices a client gone.
+            if (out.empty() && conn->gone()) return false;
             if (!out.empty() && !sink.write(out.data(), out.size())) return false;
             if (all_done) {
               st->done = true;
@@ -438,7 +513,7 @@ void HttpServer::Impl::handle_completion(const httplib::Request& req, httplib::R
           if (!success || !st->done) {
             st->cancel_all();  // the client went away: free the slots at the next step
             metrics.requests_cancelled.fetch_add(1);
-          } else if (st->error.empty()) {
+          } else if (!st->failure) {
             metrics.requests_ok.fetch_add(1);
           } else {
             metrics.requests_error.fetch_add(1);

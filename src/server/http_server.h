@@ -19,6 +19,7 @@ struct ServerOptions {
   size_t max_body_bytes = 4u << 20;
   int http_threads = 64;         // connections served at once (a stream holds one)
   std::shared_ptr<RequestRouter> router;  // the privacy gateway, when one is configured
+  int read_timeout_s = 10;       // a client silent this long mid-request loses its connection
 };
 
 class HttpServer {

@@ -4,9 +4,11 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "server/scheduler.h"
 
@@ -27,14 +29,35 @@ class Histogram {
   uint64_t count_ = 0;
 };
 
+// Events per second over the last kWindow whole seconds (a ring of per-second counts).
+class RateWindow {
+ public:
+  static constexpr int kWindow = 10;
+  void add(int64_t n, std::chrono::steady_clock::time_point now);
+  double per_second(std::chrono::steady_clock::time_point now) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::array<int64_t, kWindow> counts_{};
+  std::array<int64_t, kWindow> second_{};  // which second each entry counts
+};
+
+// What /metrics shows of one served model.
+struct ModelGauges {
+  std::string id;
+  SchedulerStats scheduler;
+  int64_t kv_tokens = 0, kv_capacity = 0;  // tokens held in the slots' KV caches, and room for
+};
+
 struct Metrics {
   std::atomic<int64_t> requests_ok{0}, requests_error{0}, requests_rejected{0}, requests_cancelled{0};
   std::atomic<int64_t> prompt_tokens{0}, generated_tokens{0};
+  std::atomic<int64_t> cached_prompt_tokens{0};  // prompt tokens whose KV a slot already held
   Histogram ttft[kNumPriorities];       // seconds from arrival to first token
   Histogram inter_token[kNumPriorities];
+  RateWindow token_rate;  // generated tokens
 
-  // `schedulers`: the stats of every served model's scheduler, with its model id.
-  std::string render(const std::vector<std::pair<std::string, SchedulerStats>>& schedulers) const;
+  std::string render(const std::vector<ModelGauges>& models) const;
 };
 
 }  // namespace onboard::server

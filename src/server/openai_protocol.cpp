@@ -163,7 +163,66 @@ bool parse_messages(const ojson& j, ojson& out, ApiError& err) {
   return true;
 }
 
+// Chat: "logprobs": bool and "top_logprobs": 0..20 (only with logprobs). Completions (legacy):
+// "logprobs": 0..5 alternatives.
+bool parse_logprobs(const ojson& j, Endpoint endpoint, int& top, ApiError& err) {
+  top = -1;
+  std::optional<int64_t> v;
+  if (endpoint == Endpoint::kCompletion) {
+    if (!get_int(j, "logprobs", 0, 5, v, err)) return false;
+    if (v) top = static_cast<int>(*v);
+    return true;
+  }
+  bool on = false;
+  if (!get_bool(j, "logprobs", on, err)) return false;
+  if (!get_int(j, "top_logprobs", 0, 20, v, err)) return false;
+  if (v && !on) {
+    err = bad_field("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+    return false;
+  }
+  if (on) top = v ? static_cast<int>(*v) : 0;
+  return true;
+}
+
+std::vector<int> byte_values(const std::string& s) {
+  std::vector<int> b;
+  b.reserve(s.size());
+  for (unsigned char c : s) b.push_back(c);
+  return b;
+}
+
 }  // namespace
+
+ojson chat_logprobs_json(const std::vector<LogprobEntry>& entries) {
+  ojson content = ojson::array();
+  for (const auto& e : entries) {
+    ojson top = ojson::array();
+    for (const auto& t : e.top)
+      top.push_back(ojson{{"token", t.bytes}, {"logprob", t.logprob}, {"bytes", byte_values(t.bytes)}});
+    content.push_back(ojson{{"token", e.chosen.bytes},
+                            {"logprob", e.chosen.logprob},
+                            {"bytes", byte_values(e.chosen.bytes)},
+                            {"top_logprobs", std::move(top)}});
+  }
+  return ojson{{"content", std::move(content)}, {"refusal", nullptr}};
+}
+
+ojson text_logprobs_json(const std::vector<LogprobEntry>& entries, size_t offset) {
+  ojson tokens = ojson::array(), lps = ojson::array(), tops = ojson::array(), offsets = ojson::array();
+  for (const auto& e : entries) {
+    tokens.push_back(e.chosen.bytes);
+    lps.push_back(e.chosen.logprob);
+    ojson top = ojson::object();
+    for (const auto& t : e.top) top[t.bytes] = t.logprob;
+    tops.push_back(std::move(top));
+    offsets.push_back(offset);
+    offset += e.chosen.bytes.size();
+  }
+  return ojson{{"tokens", std::move(tokens)},
+               {"token_logprobs", std::move(lps)},
+               {"top_logprobs", std::move(tops)},
+               {"text_offset", std::move(offsets)}};
+}
 
 ApiError bad_field(const std::string& param, const std::string& message) {
   ApiError e;
@@ -333,6 +392,7 @@ bool parse_request(const std::string& body, Endpoint endpoint, CompletionRequest
       return false;
     }
   }
+  if (!parse_logprobs(j, endpoint, out.top_logprobs, err)) return false;
   if (auto it = j.find("user"); it != j.end() && !it->is_null() && !it->is_string()) {
     err = wrong_type("user", "a string", *it);
     return false;
@@ -383,7 +443,7 @@ ojson chat_completion_json(const std::string& id, int64_t created, const std::st
     ojson choice = ojson::object();
     choice["index"] = i;
     choice["message"] = std::move(msg);
-    choice["logprobs"] = nullptr;
+    choice["logprobs"] = c.with_logprobs ? chat_logprobs_json(c.logprobs) : ojson(nullptr);
     choice["finish_reason"] = c.finish_reason;
     cs.push_back(std::move(choice));
   }
@@ -404,7 +464,7 @@ ojson text_completion_json(const std::string& id, int64_t created, const std::st
     ojson choice = ojson::object();
     choice["index"] = i;
     choice["text"] = choices[i].reasoning + choices[i].content;
-    choice["logprobs"] = nullptr;
+    choice["logprobs"] = choices[i].with_logprobs ? text_logprobs_json(choices[i].logprobs, 0) : ojson(nullptr);
     choice["finish_reason"] = choices[i].finish_reason;
     cs.push_back(std::move(choice));
   }
@@ -414,7 +474,7 @@ ojson text_completion_json(const std::string& id, int64_t created, const std::st
 }
 
 ojson chat_chunk_json(const std::string& id, int64_t created, const std::string& model, int index, ojson delta,
-                      const std::string& finish_reason, bool include_usage_null) {
+                      const std::string& finish_reason, bool include_usage_null, ojson logprobs) {
   ojson out = ojson::object();
   out["id"] = id;
   out["object"] = "chat.completion.chunk";
@@ -423,7 +483,7 @@ ojson chat_chunk_json(const std::string& id, int64_t created, const std::string&
   ojson choice = ojson::object();
   choice["index"] = index;
   choice["delta"] = std::move(delta);
-  choice["logprobs"] = nullptr;
+  choice["logprobs"] = std::move(logprobs);
   choice["finish_reason"] = finish_reason.empty() ? ojson(nullptr) : ojson(finish_reason);
   out["choices"] = ojson::array({std::move(choice)});
   if (include_usage_null) out["usage"] = nullptr;
@@ -431,7 +491,8 @@ ojson chat_chunk_json(const std::string& id, int64_t created, const std::string&
 }
 
 ojson text_chunk_json(const std::string& id, int64_t created, const std::string& model, int index,
-                      const std::string& text, const std::string& finish_reason, bool include_usage_null) {
+                      const std::string& text, const std::string& finish_reason, bool include_usage_null,
+                      ojson logprobs) {
   ojson out = ojson::object();
   out["id"] = id;
   out["object"] = "text_completion";
@@ -440,7 +501,7 @@ ojson text_chunk_json(const std::string& id, int64_t created, const std::string&
   ojson choice = ojson::object();
   choice["index"] = index;
   choice["text"] = text;
-  choice["logprobs"] = nullptr;
+  choice["logprobs"] = std::move(logprobs);
   choice["finish_reason"] = finish_reason.empty() ? ojson(nullptr) : ojson(finish_reason);
   out["choices"] = ojson::array({std::move(choice)});
   if (include_usage_null) out["usage"] = nullptr;

@@ -48,6 +48,7 @@ struct CompletionRequest {
   bool include_usage = false;
   std::optional<int64_t> reasoning_budget;  // thinking tokens at most (reasoning_effort maps here)
   std::optional<Priority> priority;
+  int top_logprobs = -1;  // -1: no logprobs; else how many alternatives per token (0..20)
 };
 
 // Parses a request body. Unknown fields are ignored; malformed JSON, wrong types and values
@@ -59,12 +60,31 @@ struct Usage {
 };
 ojson usage_json(const Usage& u);
 
+// A token as logprobs report it: its bytes (possibly part of a UTF-8 character) and logprob.
+struct LogprobToken {
+  std::string bytes;
+  float logprob = 0;
+  int32_t id = -1;  // not sent; for tests and logs
+};
+struct LogprobEntry {
+  LogprobToken chosen;
+  std::vector<LogprobToken> top;
+};
+
 // One finished choice, as collected for a non-streamed answer.
 struct ChoiceResult {
   std::string content, reasoning;
   std::vector<ToolCall> tool_calls;
   std::string finish_reason = "stop";
+  bool with_logprobs = false;
+  std::vector<LogprobEntry> logprobs;  // every sampled token (reasoning included), in order
 };
+
+// choices[].logprobs: chat {"content": [{token, logprob, bytes, top_logprobs}], "refusal"};
+// completions the legacy {tokens, token_logprobs, top_logprobs, text_offset}. `text_offset`
+// starts at `offset` (the characters of text before these tokens).
+ojson chat_logprobs_json(const std::vector<LogprobEntry>& entries);
+ojson text_logprobs_json(const std::vector<LogprobEntry>& entries, size_t offset);
 
 ojson tool_call_json(const ToolCall& call, const std::string& id, int index);
 ojson chat_completion_json(const std::string& id, int64_t created, const std::string& model,
@@ -73,11 +93,13 @@ ojson text_completion_json(const std::string& id, int64_t created, const std::st
                            const std::vector<ChoiceResult>& choices, const Usage& usage);
 
 // Stream chunks. `delta` is the chat delta object ({"content": ...} etc.) or, for completions,
-// ignored in favour of `text`. finish_reason empty: null.
+// ignored in favour of `text`. finish_reason empty: null. `logprobs`: the chunk's
+// choices[].logprobs (null when not asked for).
 ojson chat_chunk_json(const std::string& id, int64_t created, const std::string& model, int index, ojson delta,
-                      const std::string& finish_reason, bool include_usage_null);
+                      const std::string& finish_reason, bool include_usage_null, ojson logprobs = nullptr);
 ojson text_chunk_json(const std::string& id, int64_t created, const std::string& model, int index,
-                      const std::string& text, const std::string& finish_reason, bool include_usage_null);
+                      const std::string& text, const std::string& finish_reason, bool include_usage_null,
+                      ojson logprobs = nullptr);
 ojson usage_chunk_json(const std::string& id, int64_t created, const std::string& model, bool chat, const Usage& u);
 
 }  // namespace onboard::server

@@ -20,8 +20,11 @@ const char* priority_name(Priority p) {
   return "interactive";
 }
 
-Scheduler::Scheduler(int n_slots, int max_queue)
-    : n_slots_(std::max(n_slots, 1)), max_queue_(std::max(max_queue, 0)), slots_(static_cast<size_t>(n_slots_)) {}
+Scheduler::Scheduler(int n_slots, int max_queue, StartDeadlines deadlines)
+    : n_slots_(std::max(n_slots, 1)),
+      max_queue_(std::max(max_queue, 0)),
+      deadlines_(deadlines),
+      slots_(static_cast<size_t>(n_slots_)) {}
 
 Scheduler::~Scheduler() { stop(); }
 
@@ -32,8 +35,12 @@ bool Scheduler::submit(std::vector<std::shared_ptr<Sequence>> seqs) {
     size_t queued = 0;
     for (const auto& q : queue_) queued += q.size();
     if (queued + seqs.size() > static_cast<size_t>(max_queue_)) return false;
+    const auto now = std::chrono::steady_clock::now();
     for (auto& s : seqs) {
       s->arrival_ = next_arrival_++;
+      s->submitted_ = now;
+      const auto limit = deadlines_[static_cast<size_t>(s->priority())];
+      if (limit.count() > 0) s->start_by_ = now + limit;
       queue_[static_cast<int>(s->priority())].push_back(std::move(s));
     }
   }
@@ -89,7 +96,17 @@ void Scheduler::admit_locked() {
     int cls = kNumPriorities - 1;
     while (cls >= 0 && queue_[cls].empty()) --cls;
     if (cls < 0) return;
-    auto it = std::find(slots_.begin(), slots_.end(), nullptr);
+    const auto& next = queue_[cls].front();
+    auto it = slots_.end();
+    int64_t best = -1;
+    for (auto s = slots_.begin(); s != slots_.end(); ++s) {
+      if (*s) continue;
+      const int64_t reuse = next->reusable_prefix(static_cast<int>(s - slots_.begin()));
+      if (reuse > best) {
+        best = reuse;
+        it = s;
+      }
+    }
     if (it == slots_.end()) {
       // Every slot is held: evict the lowest-class holder below `cls` (latest admitted first).
       int victim = -1;
@@ -122,8 +139,23 @@ void Scheduler::admit_locked() {
   }
 }
 
+void Scheduler::expire_locked(std::vector<std::shared_ptr<Sequence>>& expired) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& q : queue_) {
+    for (auto it = q.begin(); it != q.end();) {
+      if ((*it)->admitted_ == 0 && now > (*it)->start_by_) {
+        expired.push_back(std::move(*it));
+        it = q.erase(it);
+        ++expired_;
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
 bool Scheduler::run_once() {
-  std::vector<std::shared_ptr<Sequence>> dropped, runnable;
+  std::vector<std::shared_ptr<Sequence>> dropped, expired, runnable;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& q : queue_) {
@@ -144,6 +176,7 @@ bool Scheduler::run_once() {
       }
     }
     admit_locked();
+    expire_locked(expired);  // after admission: one that can start now does
     const bool critical = std::any_of(slots_.begin(), slots_.end(),
                                       [](const auto& s) { return s && s->priority() == Priority::kCritical; });
     int64_t paused = 0;
@@ -157,7 +190,10 @@ bool Scheduler::run_once() {
     paused_ = paused;
   }
   for (auto& s : dropped) s->on_dropped();
-  if (runnable.empty()) return !dropped.empty();
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& s : expired)
+    s->on_expired(std::chrono::duration_cast<std::chrono::milliseconds>(now - s->submitted_));
+  if (runnable.empty()) return !dropped.empty() || !expired.empty();
   // Round-robin in slot order: one step each.
   std::vector<std::shared_ptr<Sequence>> done;
   for (auto& s : runnable) {
@@ -183,6 +219,7 @@ SchedulerStats Scheduler::stats() const {
     if (s) ++st.running[static_cast<int>(s->priority())];
   st.paused = paused_;
   st.evictions = evictions_;
+  st.expired = expired_;
   st.steps = steps_;
   return st;
 }

@@ -21,7 +21,8 @@ Expected<std::unique_ptr<ServedModel>> ServedModel::create(const std::string& pa
                              runtime::Session::create(*m->loaded_->model, m->loaded_->tokenizer, so, *m->pool_));
     m->sessions_.push_back(std::move(s));
   }
-  m->scheduler_ = std::make_unique<Scheduler>(options.n_slots, options.max_queue);
+  m->slot_contents_ = std::make_unique<SlotContents>(options.n_slots, options.n_ctx);
+  m->scheduler_ = std::make_unique<Scheduler>(options.n_slots, options.max_queue, options.start_deadlines);
   m->created_ = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   m->scheduler_->start();
   return m;

@@ -1,6 +1,7 @@
 // One model the server serves: the loaded file, its id, a thread pool, the slots (Sessions
 // planned at startup for n_ctx tokens each; nothing is allocated per request but the
-// request's own objects) and the scheduler that hands slots to sequences.
+// request's own objects), what each slot's KV holds (the prefix cache) and the scheduler
+// that hands slots to sequences.
 #pragma once
 
 #include <memory>
@@ -11,6 +12,7 @@
 #include "runtime/loaded_model.h"
 #include "runtime/session.h"
 #include "server/scheduler.h"
+#include "server/slot_contents.h"
 
 namespace onboard::server {
 
@@ -23,6 +25,7 @@ struct ServedModelOptions {
   GgmlType kv_type = GgmlType::F16;
   int n_slots = 4;
   int max_queue = 64;
+  StartDeadlines start_deadlines{};  // per class; 0: no limit
 };
 
 class ServedModel {
@@ -35,6 +38,8 @@ class ServedModel {
   const runtime::LoadedModel& loaded() const { return *loaded_; }
   runtime::Session& session(int slot) { return *sessions_[static_cast<size_t>(slot)]; }
   Scheduler& scheduler() { return *scheduler_; }
+  SlotContents& slot_contents() { return *slot_contents_; }
+  const SlotContents& slot_contents() const { return *slot_contents_; }
   int64_t n_ctx() const { return options_.n_ctx; }
   int64_t created() const { return created_; }
 
@@ -44,6 +49,7 @@ class ServedModel {
   std::unique_ptr<runtime::LoadedModel> loaded_;
   std::unique_ptr<ThreadPool> pool_;
   std::vector<std::unique_ptr<runtime::Session>> sessions_;
+  std::unique_ptr<SlotContents> slot_contents_;
   std::unique_ptr<Scheduler> scheduler_;
   int64_t created_ = 0;
 };

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "runtime/chat_prompt.h"
 
 namespace onboard::server {
@@ -126,6 +129,182 @@ TEST(Generation, CancelledTaskReportsAndFreesItsSlot) {
   s.run_once();
   EXPECT_EQ(drain(*ch, 1)[0].finish, "cancelled");
   EXPECT_EQ(s.stats().running[static_cast<int>(Priority::kInteractive)], 0);
+}
+
+}  // namespace
+}  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+// Logprobs are the log-softmax of the model's logits at each position (not of the
+// temperature-scaled distribution): recomputed here from a Session fed the same tokens.
+void expect_logprobs_match_model(ServedModel& m, const GenerationParams& p, const std::vector<LogprobEntry>& got) {
+  ThreadPool pool(1);
+  runtime::SessionOptions so;
+  so.state.n_ctx = 256;
+  so.state.n_batch = 8;
+  so.state.kv_type = GgmlType::F32;
+  auto s = runtime::Session::create(*m.loaded().model, m.loaded().tokenizer, so, pool);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE((*s)->prefill(p.prompt).ok());
+  const int64_t nv = m.loaded().model->config().n_vocab;
+  for (size_t k = 0; k < got.size(); ++k) {
+    const float* l = (*s)->state().logits((*s)->state().n_logits() - 1);
+    double mx = l[0], z = 0;
+    for (int64_t i = 0; i < nv; ++i) mx = std::max<double>(mx, l[i]);
+    for (int64_t i = 0; i < nv; ++i) z += std::exp(l[i] - mx);
+    const double log_z = mx + std::log(z);
+    std::vector<int32_t> order(static_cast<size_t>(nv));
+    for (int32_t i = 0; i < nv; ++i) order[static_cast<size_t>(i)] = i;
+    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return l[a] > l[b]; });
+    const LogprobEntry& e = got[k];
+    ASSERT_GE(e.chosen.id, 0);
+    EXPECT_NEAR(e.chosen.logprob, l[e.chosen.id] - log_z, 1e-4) << "token " << k;
+    EXPECT_EQ(e.chosen.bytes, std::string(m.loaded().tokenizer.token_piece(e.chosen.id)));
+    ASSERT_EQ(e.top.size(), static_cast<size_t>(p.top_logprobs));
+    for (size_t j = 0; j < e.top.size(); ++j) {
+      EXPECT_EQ(e.top[j].id, order[j]) << "token " << k << " rank " << j;
+      EXPECT_NEAR(e.top[j].logprob, l[order[j]] - log_z, 1e-4);
+    }
+    if (p.sampling.temperature <= 0) {
+      EXPECT_EQ(e.chosen.id, order[0]) << "greedy picks the most likely token";
+    }
+    ASSERT_TRUE((*s)->prefill(std::span<const int32_t>(&e.chosen.id, 1)).ok());
+  }
+}
+
+std::vector<LogprobEntry> run_with_logprobs(ServedModel& m, const GenerationParams& p) {
+  Scheduler s(1, 4);
+  auto ch = std::make_shared<Channel>();
+  EXPECT_TRUE(s.submit({std::make_shared<ChoiceTask>(m, ch, 0, p, Priority::kInteractive, nullptr,
+                                                     std::chrono::steady_clock::now())}));
+  while (s.run_once()) {
+  }
+  std::vector<ChoiceEvent> ev;
+  ch->pop_all(ev, std::chrono::milliseconds(0));
+  std::vector<LogprobEntry> out;
+  for (auto& e : ev)
+    if (e.kind == ChoiceEvent::Kind::kLogprob) out.push_back(e.logprob);
+  return out;
+}
+
+TEST(Generation, LogprobsAreLogSoftmaxOfTheModelsLogits) {
+  auto m = tiny(1);
+  ASSERT_TRUE(m);
+  auto p = greedy(*m, "请打开车窗一半", 12);
+  p.top_logprobs = 3;
+  auto got = run_with_logprobs(*m, p);
+  EXPECT_EQ(got.size(), 12u);  // one per generated token (no end-of-turn in 12 here)
+  expect_logprobs_match_model(*m, p, got);
+
+  // With temperature the sampled tokens differ, but the reported values stay the model's.
+  p.sampling.temperature = 1.5f;
+  p.sampling.top_p = 1.0f;
+  p.sampling.seed = 7;
+  p.top_logprobs = 2;
+  got = run_with_logprobs(*m, p);
+  ASSERT_FALSE(got.empty());
+  expect_logprobs_match_model(*m, p, got);
+}
+
+TEST(Generation, NoLogprobEventsUnlessAsked) {
+  auto m = tiny(1);
+  ASSERT_TRUE(m);
+  EXPECT_TRUE(run_with_logprobs(*m, greedy(*m, "hello", 6)).empty());
+}
+
+}  // namespace
+}  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+struct Run {
+  std::string text;
+  int64_t cached = -1;
+};
+
+// Runs the given tasks' params together on `s`; returns each choice's text and cached tokens.
+std::vector<Run> run_together(ServedModel& m, Scheduler& s, const std::vector<GenerationParams>& ps) {
+  auto ch = std::make_shared<Channel>();
+  std::vector<std::shared_ptr<Sequence>> seqs;
+  for (size_t i = 0; i < ps.size(); ++i)
+    seqs.push_back(std::make_shared<ChoiceTask>(m, ch, static_cast<int>(i), ps[i], Priority::kInteractive, nullptr,
+                                                std::chrono::steady_clock::now()));
+  EXPECT_TRUE(s.submit(seqs));
+  while (s.run_once()) {
+  }
+  std::vector<ChoiceEvent> ev;
+  ch->pop_all(ev, std::chrono::milliseconds(0));
+  std::vector<Run> out(ps.size());
+  for (auto& e : ev) {
+    if (e.kind == ChoiceEvent::Kind::kFinish) out[static_cast<size_t>(e.index)].cached = e.cached_tokens;
+    else out[static_cast<size_t>(e.index)].text += e.text;
+  }
+  return out;
+}
+
+GenerationParams conversation(const ServedModel& m, const std::vector<std::string>& turns, int64_t n) {
+  auto msgs = nlohmann::ordered_json::array({{{"role", "system"}, {"content", "You are the cockpit assistant of a car."}}});
+  for (size_t i = 0; i < turns.size(); ++i)
+    msgs.push_back({{"role", i % 2 ? "assistant" : "user"}, {"content", turns[i]}});
+  GenerationParams p;
+  auto toks = runtime::chat_prompt_tokens(m.loaded(), msgs);
+  EXPECT_TRUE(toks.ok());
+  p.prompt = *toks;
+  p.sampling.temperature = 0;
+  p.max_tokens = n;
+  return p;
+}
+
+size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return i;
+}
+
+TEST(Generation, PrefixCacheReusesKvAndKeepsGreedyOutput) {
+  const auto a1 = [](const ServedModel& m) { return conversation(m, {"打开车窗"}, 16); };
+  const auto a2 = [](const ServedModel& m) { return conversation(m, {"打开车窗", "好的。", "再关上"}, 16); };
+  const auto b1 = [](const ServedModel& m) {
+    auto p = greedy(m, "play some music please, something calm for the night drive", 16);
+    return p;
+  };
+  // References: each prompt on a fresh model (nothing cached).
+  std::string ref_a2, ref_b1;
+  {
+    auto fresh = tiny(1);
+    ASSERT_TRUE(fresh);
+    Scheduler s(1, 4);
+    auto r = run_together(*fresh, s, {a2(*fresh)});
+    EXPECT_EQ(r[0].cached, 0);
+    ref_a2 = r[0].text;
+    ref_b1 = run_together(*fresh, s, {b1(*fresh)})[0].text;
+  }
+  auto m = tiny(2);
+  ASSERT_TRUE(m);
+  Scheduler s(2, 4);
+  // a1 takes slot 0, b1 slot 1.
+  auto first = run_together(*m, s, {a1(*m), b1(*m)});
+  EXPECT_EQ(first[1].text, ref_b1);
+  // The conversation goes on: it lands on the slot holding its beginning and reuses it.
+  const GenerationParams p = a2(*m);
+  const size_t shared = common_prefix(a1(*m).prompt, p.prompt);
+  ASSERT_GT(shared, 8u);
+  auto second = run_together(*m, s, {p});
+  EXPECT_GE(second[0].cached, static_cast<int64_t>(shared));
+  EXPECT_LT(second[0].cached, static_cast<int64_t>(p.prompt.size()));
+  EXPECT_EQ(second[0].text, ref_a2) << "greedy output is the same with and without a cache hit";
+  // The same prompt again: all of it but the last token (re-fed for its logits) is reused.
+  auto third = run_together(*m, s, {p});
+  EXPECT_EQ(third[0].cached, static_cast<int64_t>(p.prompt.size()) - 1);
+  EXPECT_EQ(third[0].text, ref_a2);
+  // b1 again finds slot 1 untouched.
+  auto fourth = run_together(*m, s, {b1(*m)});
+  EXPECT_EQ(fourth[0].cached, static_cast<int64_t>(b1(*m).prompt.size()) - 1);
+  EXPECT_EQ(fourth[0].text, ref_b1);
+  EXPECT_EQ(m->slot_contents().size(0) + m->slot_contents().size(1), m->slot_contents().total_tokens());
 }
 
 }  // namespace

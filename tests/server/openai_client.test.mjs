@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { startServer as startOnboard, stopServer } from './onboard_server.mjs';
+import { startServer as startServerProcess, stopServer } from './serve_process.mjs';
 
 const CLI = process.env.ONBOARD_CLI;
 const FIXTURES = process.env.ONBOARD_FIXTURES_DIR;
@@ -19,9 +19,8 @@ const MAX_BODY = 65536;
 const N_CTX = 256;
 
 // Starts `onboard serve` on the tiny model with this file's limits.
-const startServer = (extra = []) =>
-  startOnboard(CLI, ['-m', MODEL, '-c', String(N_CTX), '-t', '2', '--slots', '4', '--max-body-bytes', String(MAX_BODY),
-                     '--chat-template', TEMPLATE, ...extra]);
+const startServer = (extra = [], { ctx = N_CTX, slots = 4 } = {}) => startServerProcess(CLI, ['-m', MODEL, '--port', '0', '-c', String(ctx), '-t', '2', '--slots', String(slots),
+  '--max-body-bytes', String(MAX_BODY), '--chat-template', TEMPLATE, ...extra], { startTimeoutMs: 60000 });
 
 let server, client;
 before(async () => {
@@ -86,6 +85,36 @@ test('chat stream equals the non-streamed greedy text, usage in the last chunk',
     assert.equal(finish, ref.finish_reason);
     assert.ok(usage && usage.completion_tokens > 0 && usage.total_tokens === usage.prompt_tokens + usage.completion_tokens);
   }
+});
+
+test('logprobs: chat and completions shapes, streamed equal to non-streamed', async () => {
+  const r = await greedy('请打开车窗', { max_tokens: 10, logprobs: true, top_logprobs: 3 });
+  const lp = r.choices[0].logprobs.content;
+  assert.equal(lp.length, r.usage.completion_tokens);
+  for (const t of lp) {
+    assert.ok(t.logprob <= 0);
+    assert.equal(t.top_logprobs.length, 3);
+    // Greedy: the chosen token is the most likely one; the list is sorted.
+    assert.deepEqual(t.bytes, t.top_logprobs[0].bytes);
+    assert.equal(t.logprob, t.top_logprobs[0].logprob);
+    for (let i = 1; i < 3; ++i) assert.ok(t.top_logprobs[i - 1].logprob >= t.top_logprobs[i].logprob);
+  }
+  // The bytes of all tokens are the UTF-8 of the whole answer (reasoning included).
+  assert.equal(Buffer.from(lp.flatMap((t) => t.bytes)).toString('utf8'), fullText(r.choices[0].message));
+  const streamed = [];
+  for await (const c of await greedy('请打开车窗', { max_tokens: 10, logprobs: true, top_logprobs: 3, stream: true }))
+    for (const ch of c.choices) streamed.push(...(ch.logprobs?.content ?? []));
+  assert.deepEqual(streamed, lp);
+  assert.equal(r.choices[0].logprobs.refusal, null);
+  assert.equal((await greedy('hi', { max_tokens: 2 })).choices[0].logprobs, null);
+
+  const args = { model: 'tiny-qwen2', prompt: 'The car', max_tokens: 8, temperature: 0, logprobs: 2 };
+  const c = (await client.completions.create(args)).choices[0];
+  assert.equal(c.logprobs.tokens.length, 8);
+  assert.equal(c.logprobs.token_logprobs.length, 8);
+  assert.equal(c.logprobs.text_offset[0], 0);
+  for (let i = 1; i < 8; ++i) assert.ok(c.logprobs.text_offset[i] > c.logprobs.text_offset[i - 1]);
+  assert.equal(Object.keys(c.logprobs.top_logprobs[0]).length, 2);
 });
 
 test('completions endpoint: non-stream equals stream', async () => {
@@ -247,6 +276,158 @@ test('API keys: 401 without a valid key, constant-time checked', async () => {
     const good = new OpenAI({ baseURL: `${s.base}/v1`, apiKey: 'sk-good-two', maxRetries: 0 });
     assert.equal((await good.models.list()).data.length, 1);
     assert.equal((await fetch(`${s.base}/health`)).status, 200);
+  } finally {
+    await stopServer(s);
+  }
+});
+
+test('prefix cache: a repeated system prompt is not recomputed, the answer is unchanged', async () => {
+  const system = { role: 'system', content: 'You are the cockpit assistant of an electric car. Answer briefly and safely.' };
+  const args = (q) => ({ model: 'tiny-qwen2', messages: [system, { role: 'user', content: q }], max_tokens: 12, temperature: 0 });
+  const first = await client.chat.completions.create(args('打开车窗'));
+  const second = await client.chat.completions.create(args('关闭空调'));
+  assert.ok(second.usage.prompt_tokens_details.cached_tokens > 10, JSON.stringify(second.usage));
+  assert.ok(second.usage.prompt_tokens_details.cached_tokens < second.usage.prompt_tokens);
+  assert.ok(first.usage.prompt_tokens_details.cached_tokens < second.usage.prompt_tokens_details.cached_tokens);
+  // The same conversation again: all of its prompt but the last token (re-fed for its logits).
+  const again = await client.chat.completions.create(args('关闭空调'));
+  assert.equal(again.usage.prompt_tokens_details.cached_tokens, again.usage.prompt_tokens - 1);
+  assert.equal(fullText(again.choices[0].message), fullText(second.choices[0].message));
+  // A cache hit leaves greedy output unchanged: compare with a server that has nothing cached.
+  const fresh = await startServer();
+  try {
+    const c = new OpenAI({ baseURL: `${fresh.base}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const cold = await c.chat.completions.create(args('关闭空调'));
+    assert.equal(cold.usage.prompt_tokens_details.cached_tokens, 0);
+    assert.equal(fullText(cold.choices[0].message), fullText(second.choices[0].message));
+  } finally {
+    await stopServer(fresh);
+  }
+});
+
+// Minimal Prometheus text-format (0.0.4) reader: families with their TYPE, samples with labels.
+function parsePrometheus(text) {
+  const types = new Map(), samples = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let m;
+    if ((m = line.match(/^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$/))) {
+      if (m[1] === 'TYPE') {
+        assert.ok(['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(m[3]), line);
+        assert.ok(!types.has(m[2]), `TYPE given twice: ${line}`);
+        types.set(m[2], m[3]);
+      }
+      continue;
+    }
+    m = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*)\})? (\S+)$/);
+    assert.ok(m, `not an exposition line: ${JSON.stringify(line)}`);
+    const value = m[3] === '+Inf' ? Infinity : Number(m[3]);
+    assert.ok(!Number.isNaN(value), line);
+    const labels = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    const family = m[1].replace(/_(bucket|sum|count)$/, (s) => (types.get(m[1]) ? s : ''));
+    assert.ok(types.has(family) || types.has(m[1]), `sample without a TYPE: ${m[1]}`);
+    samples.push({ name: m[1], labels, value });
+  }
+  const get = (name, labels = {}) => samples.filter((s) => s.name === name &&
+    Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  return { types, samples, get };
+}
+
+test('metrics: the exposition parses and the counters move', async () => {
+  const before = parsePrometheus(await (await fetch(`${server.base}/metrics`)).text());
+  for (const name of ['onboard_queue_depth', 'onboard_running_sequences', 'onboard_tokens_per_second', 'onboard_kv_cache_usage_ratio',
+    'onboard_prefix_cache_hit_ratio', 'onboard_ttft_seconds', 'onboard_inter_token_seconds'])
+    assert.ok(before.types.has(name), `missing ${name}`);
+  assert.equal(before.types.get('onboard_ttft_seconds'), 'histogram');
+  const r = await greedy('metrics please', { max_tokens: 8, priority: 'background' });
+  await greedy('metrics please', { max_tokens: 8, priority: 'background' });
+  const after = parsePrometheus(await (await fetch(`${server.base}/metrics`)).text());
+  assert.ok(after.get('onboard_tokens_generated_total') >= before.get('onboard_tokens_generated_total') + 2 * r.usage.completion_tokens);
+  assert.equal(after.get('onboard_ttft_seconds_count', { priority: 'background' }),
+               before.get('onboard_ttft_seconds_count', { priority: 'background' }) + 2);
+  assert.ok(after.get('onboard_inter_token_seconds_count', { priority: 'background' }) >
+            before.get('onboard_inter_token_seconds_count', { priority: 'background' }));
+  assert.ok(after.get('onboard_prefix_cache_hit_tokens_total') >= before.get('onboard_prefix_cache_hit_tokens_total') + r.usage.prompt_tokens - 1);
+  const ratio = after.get('onboard_prefix_cache_hit_ratio');
+  assert.ok(ratio > 0 && ratio <= 1);
+  assert.ok(after.get('onboard_kv_cache_tokens') > 0);
+  assert.ok(after.get('onboard_kv_cache_usage_ratio') > 0 && after.get('onboard_kv_cache_usage_ratio') <= 1);
+  assert.ok(after.get('onboard_tokens_per_second') >= 0);
+  // Histogram buckets are cumulative and end at the count.
+  const buckets = after.samples.filter((s) => s.name === 'onboard_ttft_seconds_bucket' && s.labels.priority === 'background');
+  for (let i = 1; i < buckets.length; ++i) assert.ok(buckets[i].value >= buckets[i - 1].value);
+  assert.equal(buckets.at(-1).labels.le, '+Inf');
+  assert.equal(buckets.at(-1).value, after.get('onboard_ttft_seconds_count', { priority: 'background' }));
+});
+
+test('several models at once: listed, addressed by id, unknown is 404', async () => {
+  const s = await startServer(['-m', MODEL, '--alias', 'car-a', '--alias', 'car-b']);
+  try {
+    const c = new OpenAI({ baseURL: `${s.base}/v1`, apiKey: 'unused', maxRetries: 0 });
+    assert.deepEqual((await c.models.list()).data.map((m) => m.id), ['car-a', 'car-b']);
+    const args = { messages: ask('hi'), max_tokens: 6, temperature: 0 };
+    const a = await c.chat.completions.create({ model: 'car-a', ...args });
+    const b = await c.chat.completions.create({ model: 'car-b', ...args });
+    assert.equal(a.model, 'car-a');
+    assert.equal(b.model, 'car-b');
+    assert.equal(fullText(a.choices[0].message), fullText(b.choices[0].message));  // the same file twice
+    assert.equal((await c.models.retrieve('car-b')).id, 'car-b');
+    await assert.rejects(c.chat.completions.create({ model: 'tiny-qwen2', ...args }),
+                         (e) => e.status === 404 && e.error?.code === 'model_not_found');
+    await assert.rejects(c.models.retrieve('nope'), (e) => e.status === 404);
+  } finally {
+    await stopServer(s);
+  }
+});
+
+test('API key classes, the Priority header, deadlines (503) and a full queue (429) with Retry-After', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'onboard-keys-'));
+  const keyFile = path.join(dir, 'keys.txt');
+  writeFileSync(keyFile, 'sk-driver critical\nsk-media background\n');
+  // One slot, a long context so the blocker runs for a while, background waits 0.3 s at most.
+  const s = await startServer(['--api-key-file', keyFile, '--max-queue', '2', '--deadline', 'background=0.3',
+                               '--deadline', 'critical=30'], { ctx: 4096, slots: 1 });
+  const url = `${s.base}/v1/chat/completions`;
+  const post = (key, body, headers = {}) => fetch(url, { method: 'POST', body: JSON.stringify({ model: 'tiny-qwen2', ...body }),
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}`, ...headers } });
+  try {
+    // The media key may not ask for critical.
+    let res = await post('sk-media', { messages: ask('hi'), max_tokens: 2, priority: 'critical' });
+    assert.equal(res.status, 403);
+    assert.equal((await res.json()).error.code, 'priority_not_allowed');
+    res = await post('sk-media', { messages: ask('hi'), max_tokens: 2 }, { Priority: 'critical' });
+    assert.equal(res.status, 403, 'the Priority header counts like the field');
+    res = await post('sk-media', { messages: ask('hi'), max_tokens: 2 }, { Priority: 'u=1, i' });
+    assert.equal(res.status, 200, 'an RFC 9218 Priority value is not a class and is ignored');
+
+    // A long background generation holds the only slot...
+    const blocker = new AbortController();
+    const long = post('sk-media', { messages: ask('tell a long story'), max_tokens: 3500, temperature: 0, stream: true }).then(
+      async (r) => { const rd = r.body.getReader(); blocker.signal.addEventListener('abort', () => rd.cancel()); for (;;) if ((await rd.read()).done) break; },
+      () => {});
+    await new Promise((r) => setTimeout(r, 300));
+    // ...so another background request cannot start within 0.3 s: 503 with Retry-After, streamed or not.
+    for (const stream of [false, true]) {
+      res = await post('sk-media', { messages: ask('hi'), max_tokens: 2, stream });
+      assert.equal(res.status, 503);
+      assert.ok(Number(res.headers.get('retry-after')) >= 1);
+      const j = await res.json();
+      assert.equal(j.error.code, 'deadline_exceeded');
+      assert.match(j.error.message, /background/);
+    }
+    // The driver's key defaults to critical: it preempts the background generation at once.
+    res = await post('sk-driver', { messages: ask('brake warning'), max_tokens: 4, temperature: 0 });
+    assert.equal(res.status, 200);
+    // Queue of 2: a third waiting request gets 429 with Retry-After.
+    const waiting = [post('sk-media', { messages: ask('a'), max_tokens: 2 }), post('sk-media', { messages: ask('b'), max_tokens: 2 })];
+    await new Promise((r) => setTimeout(r, 100));
+    res = await post('sk-media', { messages: ask('c'), max_tokens: 2 });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) >= 1);
+    blocker.abort();
+    await long;
+    await Promise.all(waiting);
   } finally {
     await stopServer(s);
   }

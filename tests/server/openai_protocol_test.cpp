@@ -133,3 +133,39 @@ TEST(OpenAiProtocol, UsageJson) {
 
 }  // namespace
 }  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+TEST(OpenAiProtocol, LogprobsFields) {
+  EXPECT_EQ(parse_ok(R"({"messages":[{"role":"user","content":"x"}]})").top_logprobs, -1);
+  EXPECT_EQ(parse_ok(R"({"messages":[{"role":"user","content":"x"}],"logprobs":true})").top_logprobs, 0);
+  EXPECT_EQ(parse_ok(R"({"messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":5})").top_logprobs, 5);
+  EXPECT_EQ(parse_error(R"({"messages":[{"role":"user","content":"x"}],"top_logprobs":5})").param, "top_logprobs");
+  EXPECT_EQ(parse_error(R"({"messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21})").param,
+            "top_logprobs");
+  EXPECT_EQ(parse_error(R"({"messages":[{"role":"user","content":"x"}],"logprobs":3})").param, "logprobs");
+  // Completions: the legacy integer.
+  EXPECT_EQ(parse_ok(R"({"prompt":"x","logprobs":2})", Endpoint::kCompletion).top_logprobs, 2);
+  EXPECT_EQ(parse_error(R"({"prompt":"x","logprobs":6})", Endpoint::kCompletion).param, "logprobs");
+}
+
+TEST(OpenAiProtocol, LogprobsShapes) {
+  std::vector<LogprobEntry> e = {{{"a", -0.5f, 1}, {{"a", -0.5f, 1}, {"b", -1.5f, 2}}},
+                                 {{"\xe4\xbd", -0.25f, 3}, {}}};
+  const ojson chat = chat_logprobs_json(e);
+  ASSERT_EQ(chat["content"].size(), 2u);
+  EXPECT_EQ(chat["content"][0]["token"], "a");
+  EXPECT_FLOAT_EQ(chat["content"][0]["logprob"].get<float>(), -0.5f);
+  EXPECT_EQ(chat["content"][0]["bytes"], ojson::array({97}));
+  EXPECT_EQ(chat["content"][0]["top_logprobs"][1]["token"], "b");
+  EXPECT_EQ(chat["content"][1]["bytes"], ojson::array({0xe4, 0xbd}));  // a partial character keeps its bytes
+  EXPECT_TRUE(chat["refusal"].is_null());
+  const ojson text = text_logprobs_json(e, 10);
+  EXPECT_EQ(text["tokens"], ojson::array({"a", "\xe4\xbd"}));
+  EXPECT_EQ(text["text_offset"], ojson::array({10, 11}));
+  EXPECT_FLOAT_EQ(text["top_logprobs"][0]["b"].get<float>(), -1.5f);
+}
+
+}  // namespace
+}  // namespace onboard::server

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -191,6 +192,91 @@ TEST(ApiKeys, ConstantTimeEqualAndBearer) {
   EXPECT_FALSE(keys.authorize("sk-1"));
   EXPECT_FALSE(keys.authorize(""));
   EXPECT_TRUE(ApiKeys{}.authorize(""));
+}
+
+}  // namespace
+}  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+class ExpiringSeq : public FakeSeq {
+ public:
+  using FakeSeq::FakeSeq;
+  void on_expired(std::chrono::milliseconds w) override {
+    expired = true;
+    waited = w;
+  }
+  bool expired = false;
+  std::chrono::milliseconds waited{0};
+};
+
+TEST(Scheduler, StartDeadlineDropsWaitersButNeverEvictedOnes) {
+  Log log;
+  StartDeadlines d{};
+  d[static_cast<int>(Priority::kInteractive)] = std::chrono::milliseconds(30);
+  d[static_cast<int>(Priority::kBackground)] = std::chrono::milliseconds(30);
+  Scheduler s(1, 16, d);
+  auto busy = std::make_shared<ExpiringSeq>("busy", Priority::kBackground, 1000, &log);
+  auto waiter = std::make_shared<ExpiringSeq>("waiter", Priority::kInteractive, 2, &log);
+  ASSERT_TRUE(s.submit({busy}));
+  s.run_once();  // busy holds the only slot
+  // A critical arrival evicts busy; busy is back in the queue but must not expire.
+  auto crit = std::make_shared<ExpiringSeq>("crit", Priority::kCritical, 200, &log);
+  ASSERT_TRUE(s.submit({crit}));
+  s.run_once();
+  EXPECT_EQ(busy->evicted, 1);
+  ASSERT_TRUE(s.submit({waiter}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  s.run_once();
+  EXPECT_TRUE(waiter->expired) << "waited past its class's deadline without a slot";
+  EXPECT_GE(waiter->waited.count(), 30);
+  EXPECT_FALSE(busy->expired) << "an evicted sequence is paused, never failed";
+  EXPECT_EQ(s.stats().expired, 1);
+  while (s.run_once()) {
+  }
+  EXPECT_EQ(crit->done_.load(), 200);
+  EXPECT_EQ(busy->done_.load(), 1000);
+  EXPECT_EQ(waiter->done_.load(), 0);
+}
+
+TEST(Scheduler, NoDeadlineForAClassWithZero) {
+  Log log;
+  Scheduler s(1, 16);  // no deadlines
+  auto busy = std::make_shared<ExpiringSeq>("busy", Priority::kInteractive, 3, &log);
+  auto waiter = std::make_shared<ExpiringSeq>("waiter", Priority::kInteractive, 1, &log);
+  ASSERT_TRUE(s.submit({busy, waiter}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (s.run_once()) {
+  }
+  EXPECT_FALSE(waiter->expired);
+  EXPECT_EQ(waiter->done_.load(), 1);
+}
+
+}  // namespace
+}  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ApiKeys, KeyFileLinesMayNameAClass) {
+  auto k = ApiKeys::load(write_temp("keys-classes.txt", "# fleet keys\nsk-driver critical\nsk-media\tbackground\nsk-any\n"));
+  ASSERT_TRUE(k.ok()) << k.error().message;
+  ASSERT_NE(k->find("Bearer sk-driver"), nullptr);
+  EXPECT_EQ(k->find("Bearer sk-driver")->priority, Priority::kCritical);
+  EXPECT_EQ(k->find("Bearer sk-media")->priority, Priority::kBackground);
+  EXPECT_EQ(k->find("Bearer sk-any")->priority, std::nullopt);
+  EXPECT_EQ(k->find("Bearer sk-driver critical"), nullptr);
+  auto bad = ApiKeys::load(write_temp("keys-bad.txt", "sk-1\nsk-2 urgent\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find(":2:"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("urgent"), std::string::npos);
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { startServer, stopServer } from './onboard_server.mjs';
+import { startServer, stopServer } from './serve_process.mjs';
 
 const CLI = process.env.ONBOARD_CLI;
 const FIXTURES = process.env.ONBOARD_FIXTURES_DIR;
@@ -55,7 +55,7 @@ const toolSchema = Object.fromEntries(TOOLS.map((t) => [t.function.name, ajv.com
 
 let server, client;
 before(async () => {
-  server = await startServer(CLI, ['-m', MODEL, '-c', '1536', '-t', '2', '--slots', '4', '--chat-template', TEMPLATE]);
+  server = await startServer(CLI, ['-m', MODEL, '--port', '0', '-c', '1536', '-t', '2', '--slots', '4', '--chat-template', TEMPLATE]);
   client = new OpenAI({ baseURL: `${server.base}/v1`, apiKey: 'unused', maxRetries: 0, timeout: 120000 });
 });
 after(async () => { await stopServer(server); });

@@ -1,14 +1,16 @@
-# The OpenAI-compatible server driven by the official `openai` npm package (installed by
-# `make deps`): the test starts `onboard serve` on the tiny fixture model on a free port of
-# 127.0.0.1 and stops it itself.
+# The OpenAI-compatible server driven over HTTP by Node tests (the official `openai` npm
+# package, installed by `make deps`, and raw sockets): each test starts `onboard serve` on the
+# tiny fixture model on a free port of 127.0.0.1 and stops it itself.
 find_program(ONBOARD_NODE node)
 if(ONBOARD_NODE)
-  add_test(NAME server.openai_client
-    COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/openai_client.test.mjs)
-  set_tests_properties(server.openai_client PROPERTIES TIMEOUT 300
-    ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  foreach(name openai_client robustness)
+    add_test(NAME server.${name}
+      COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/${name}.test.mjs)
+    set_tests_properties(server.${name} PROPERTIES TIMEOUT 300
+      ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  endforeach()
 else()
-  message(WARNING "node not found: server.openai_client is not registered")
+  message(WARNING "node not found: the server's Node tests are not registered")
 endif()
 
 # Structured output (response_format, tools) at temperature 1 on the random-weight model,
