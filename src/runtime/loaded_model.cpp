@@ -1,6 +1,7 @@
 #include "runtime/loaded_model.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "model/model_config.h"
 #include "model/hf_directory.h"
@@ -41,8 +42,12 @@ Expected<std::unique_ptr<LoadedModel>> load_gguf(const std::string& path) {
 Expected<std::unique_ptr<LoadedModel>> load(const std::string& path) {
   const auto t0 = std::chrono::steady_clock::now();
   std::unique_ptr<LoadedModel> m;
+  std::error_code ec;
   if (model::is_hf_directory(path)) {
     ONBOARD_ASSIGN_OR_RETURN(m, load_hf(path));
+  } else if (std::filesystem::is_directory(path, ec)) {
+    return make_error(ErrorCode::kNotFound, path + ": a directory without config.json (a Hugging Face model directory "
+                                                   "holds config.json, safetensors shards and tokenizer.json)");
   } else {
     ONBOARD_ASSIGN_OR_RETURN(m, load_gguf(path));
   }

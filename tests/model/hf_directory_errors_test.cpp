@@ -13,6 +13,7 @@
 #include "format/safetensors_writer.h"
 #include "model/hf_directory.h"
 #include "model/hf_export.h"
+#include "runtime/loaded_model.h"
 #include "synth_test_util.h"
 
 namespace onboard::model {
@@ -93,6 +94,42 @@ std::string* HfBadDirectory::base_ = nullptr;
 #define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
 
 TEST_F(HfBadDirectory, TheUndamagedDirectoryLoads) { EXPECT_EQ(load_error(), "loaded"); }
+
+TEST_F(HfBadDirectory, OneModelSafetensorsWithoutAnIndexLoadsTheSame) {
+  auto sharded = load_hf_model(dir_);
+  ASSERT_TRUE(sharded.ok());
+  // Both shards' tensors into one model.safetensors, and no index.
+  safetensors::SafetensorsWriter w;
+  std::vector<safetensors::SafetensorsFile> shards;
+  for (const char* s : {"/model-00001-of-00002.safetensors", "/model-00002-of-00002.safetensors"}) {
+    auto f = safetensors::SafetensorsFile::open(dir_ + s);
+    ASSERT_TRUE(f.ok());
+    shards.push_back(std::move(*f));
+  }
+  for (const auto& f : shards)
+    for (const auto& t : f.tensors()) {
+      const auto* tp = &t;
+      ASSERT_TRUE(w.add_tensor(t.name, t.dtype_name, t.shape, [tp](std::span<uint8_t> d) {
+                     std::memcpy(d.data(), tp->data, d.size());
+                     return Status::Ok();
+                   }).ok());
+    }
+  ASSERT_TRUE(w.write(dir_ + "/model.safetensors").ok());
+  for (const char* s : {"/model-00001-of-00002.safetensors", "/model-00002-of-00002.safetensors", "/model.safetensors.index.json"})
+    fs::remove(dir_ + s);
+  auto single = load_hf_model(dir_);
+  ASSERT_TRUE(single.ok()) << single.error().message;
+  const std::vector<int32_t> prompt = {0, 100, 2000, 30000};
+  StateOptions o;
+  o.n_ctx = 8;
+  o.n_batch = 4;
+  ThreadPool pool(1);
+  auto a = (*sharded)->new_state(o);
+  auto b = (*single)->new_state(o);
+  ASSERT_TRUE((*sharded)->forward(**a, prompt, 0, pool).ok());
+  ASSERT_TRUE((*single)->forward(**b, prompt, 0, pool).ok());
+  EXPECT_EQ(std::memcmp((*a)->logits(0), (*b)->logits(0), (*a)->n_vocab() * sizeof(float)), 0);
+}
 
 TEST_F(HfBadDirectory, MissingShard) {
   const std::string shard = shard_of("model.norm.weight");
@@ -200,6 +237,17 @@ TEST_F(HfBadDirectory, MissingConfigKeyAndUnknownArchitecture) {
   c["architectures"] = {"MixtralForCausalLM"};
   std::ofstream(dir_ + "/config.json") << c.dump();
   EXPECT_HAS(load_error(), "architectures 'MixtralForCausalLM' is not one of");
+}
+
+TEST_F(HfBadDirectory, DirectoryWithoutConfigOrTokenizer) {
+  fs::remove(dir_ + "/tokenizer.json");  // the base directory was written without one
+  auto no_tokenizer = runtime::load(dir_);
+  ASSERT_FALSE(no_tokenizer.ok());
+  EXPECT_HAS(no_tokenizer.error().message, dir_ + "/tokenizer.json");
+  fs::remove(dir_ + "/config.json");
+  auto no_config = runtime::load(dir_);
+  ASSERT_FALSE(no_config.ok());
+  EXPECT_HAS(no_config.error().message, dir_ + ": a directory without config.json");
 }
 
 }  // namespace
