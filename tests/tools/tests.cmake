@@ -33,3 +33,8 @@ add_test(NAME tools.chat_shows_reasoning_apart COMMAND ${CMAKE_COMMAND} -DCLI=$<
   -DMODEL=${ONBOARD_FIXTURES_DIR}/models/tiny-qwen2.gguf -DWORK=${CMAKE_BINARY_DIR}
   -DTEMPLATE=${CMAKE_SOURCE_DIR}/tests/text/templates/llamacpp-r1-distill-qwen-32b.jinja
   -P ${CMAKE_CURRENT_LIST_DIR}/chat_session.cmake)
+
+# `onboard run --json-schema FILE` / `--grammar FILE`: output valid by construction, errors named.
+add_test(NAME tools.run_grammar COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:onboard_cli>
+  -DMODEL=${ONBOARD_FIXTURES_DIR}/models/tiny-qwen2.gguf -DWORK=${CMAKE_BINARY_DIR}
+  -P ${CMAKE_CURRENT_LIST_DIR}/run_grammar.cmake)
