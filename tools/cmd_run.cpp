@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli_options.h"
 #include "commands.h"
 #include "prompt.h"
+#include "runtime/grammar/grammar_source.h"
 #include "text/detokenizer.h"
 
 namespace onboard::cli {
@@ -53,7 +55,22 @@ int cmd_run(int argc, char** argv) {
   add_prompt_flags(app, pf);
   app.add_option("-n,--n-predict", n_predict, "tokens to generate");
   app.add_option("--dump-logits", dump_path, "write prompt and step logits as JSON (fixture format)");
+  std::string grammar_path, schema_path;
+  auto* grammar_opt = app.add_option("--grammar", grammar_path, "constrain the output to a GBNF grammar (llama.cpp format)")
+                          ->check(CLI::ExistingFile);
+  app.add_option("--json-schema", schema_path, "constrain the output to a JSON value of this JSON Schema")
+      ->check(CLI::ExistingFile)
+      ->excludes(grammar_opt);
   CLI11_PARSE(app, argc, argv);
+  std::shared_ptr<const runtime::grammar::Grammar> grammar;
+  if (!grammar_path.empty() || !schema_path.empty()) {
+    const std::string& path = grammar_path.empty() ? schema_path : grammar_path;
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto g = grammar_path.empty() ? runtime::grammar::grammar_from_json_schema(text) : runtime::grammar::grammar_from_gbnf(text);
+    if (!g.ok()) return fail(make_error(g.error().code, path + ": " + g.error().message));
+    grammar = std::move(*g);
+  }
 
   auto loaded = runtime::load(mf.model);
   if (!loaded.ok()) return fail(loaded.error());
@@ -75,6 +92,7 @@ int cmd_run(int argc, char** argv) {
   auto session = runtime::Session::create(*lm.model, lm.tokenizer, *opts, pool);
   if (!session.ok()) return fail(session.error());
   runtime::Session& s = **session;
+  s.set_grammar(grammar);
 
   if (auto st = s.prefill(*tokens); !st.ok()) return fail(st.error());
   const int64_t n_vocab = s.state().n_vocab();

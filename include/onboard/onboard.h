@@ -71,6 +71,14 @@ void onboard_session_reset(onboard_session* session);
 /* Thread-safe: makes a running generate return ONBOARD_ERR_CANCELLED after the current token. */
 void onboard_session_cancel(onboard_session* session);
 
+/* Constrains what the session generates from now on (every token of later onboard_chat /
+ * onboard_generate calls, EOS only where the output is complete): to a GBNF grammar
+ * (llama.cpp's format), or to a JSON value of a JSON Schema given as JSON text. A grammar or
+ * schema that cannot be enforced returns ONBOARD_ERR_INVALID_ARGUMENT (or UNSUPPORTED) with
+ * onboard_last_error() naming the line:column or the keyword. NULL removes the constraint. */
+onboard_status onboard_session_set_grammar(onboard_session* session, const char* gbnf);
+onboard_status onboard_session_set_json_schema(onboard_session* session, const char* schema_json);
+
 /* Renders one user message with the model's chat template, then generates up to
  * max_tokens, calling on_token for each. */
 onboard_status onboard_chat(onboard_session* session, const char* user_message, int32_t max_tokens,

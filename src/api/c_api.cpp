@@ -9,6 +9,7 @@
 
 #include "onboard/onboard.h"
 #include "runtime/chat_prompt.h"
+#include "runtime/grammar/grammar_source.h"
 #include "runtime/loaded_model.h"
 #include "runtime/session.h"
 #include "text/detokenizer.h"
@@ -79,6 +80,25 @@ onboard_status run_generation(onboard_session* s, const std::vector<int32_t>& pr
   }
   if (r->stop == onboard::runtime::StopReason::kCancelled) return fail(ONBOARD_ERR_CANCELLED, "generation cancelled");
   return ONBOARD_OK;
+}
+
+}  // namespace
+
+namespace {
+
+template <typename Compile>
+onboard_status set_constraint(onboard_session* s, const char* text, const char* fn, Compile compile) {
+  return guarded([&] {
+    if (!s) return fail(ONBOARD_ERR_INVALID_ARGUMENT, std::string(fn) + ": session is required");
+    if (!text) {
+      s->session->set_grammar(nullptr);
+      return ONBOARD_OK;
+    }
+    auto g = compile(text);
+    if (!g.ok()) return fail(g.error());
+    s->session->set_grammar(std::move(*g));
+    return ONBOARD_OK;
+  });
 }
 
 }  // namespace
@@ -197,6 +217,14 @@ void onboard_session_reset(onboard_session* s) {
 }
 void onboard_session_cancel(onboard_session* s) {
   if (s) s->cancel.store(true);
+}
+
+onboard_status onboard_session_set_grammar(onboard_session* s, const char* gbnf) {
+  return set_constraint(s, gbnf, "onboard_session_set_grammar", onboard::runtime::grammar::grammar_from_gbnf);
+}
+
+onboard_status onboard_session_set_json_schema(onboard_session* s, const char* schema_json) {
+  return set_constraint(s, schema_json, "onboard_session_set_json_schema", onboard::runtime::grammar::grammar_from_json_schema);
 }
 
 onboard_status onboard_chat(onboard_session* s, const char* user_message, int32_t max_tokens, onboard_token_callback cb,

@@ -30,6 +30,15 @@ Expected<std::unique_ptr<Session>> Session::create(const model::Model& model, co
 void Session::reset() {
   n_past_ = 0;
   sampler_.reset();
+  if (constraint_) constraint_->reset();
+}
+
+void Session::set_grammar(std::shared_ptr<const grammar::Grammar> grammar) {
+  if (!grammar) {
+    constraint_.reset();
+    return;
+  }
+  constraint_ = std::make_unique<grammar::TokenConstraint>(std::move(grammar), grammar::shared_vocab_trie(tokenizer_));
 }
 
 Status Session::rewind(int64_t n_keep) {
@@ -72,7 +81,10 @@ Expected<GenerateResult> Session::generate(int64_t n_predict, const TokenCallbac
       break;
     }
     const float* logits = state_->logits(state_->n_logits() - 1);
-    const int32_t tok = sampler_.sample(logits);
+    const int32_t tok = constraint_ ? constraint_->sample(sampler_, logits) : sampler_.sample(logits);
+    if (tok < 0) return make_error(ErrorCode::kInvalidArgument, "grammar: no token can continue the output here");
+    if (constraint_ && !constraint_->accept_token(tok))
+      return make_error(ErrorCode::kInternal, "grammar: sampled token " + std::to_string(tok) + " was not allowed");
     sampler_.accept(tok);
     r.tokens.push_back(tok);
     if (on_token && !on_token(tok, logits)) {

@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "core/thread_pool.h"
 #include "model/model.h"
+#include "runtime/grammar/token_constraint.h"
 #include "runtime/sampler.h"
 #include "text/tokenizer.h"
 
@@ -50,6 +51,9 @@ class Session {
   int64_t n_past() const { return n_past_; }
   const model::ForwardState& state() const { return *state_; }
   Sampler& sampler() { return sampler_; }
+  // Constrains what generate() samples from now on to `grammar` (null: free again); EOS only
+  // where the grammar's sentence is complete. Kept across generate() calls, restarted by reset().
+  void set_grammar(std::shared_ptr<const grammar::Grammar> grammar);
   void reset();  // forget the context
   // Keeps the first n_keep positions of the context (a shared prompt prefix); later
   // positions are overwritten by the next prefill.
@@ -66,6 +70,7 @@ class Session {
   ThreadPool& pool_;
   std::unique_ptr<model::ForwardState> state_;
   Sampler sampler_;
+  std::unique_ptr<grammar::TokenConstraint> constraint_;
   int64_t n_past_ = 0;
   double prompt_seconds_ = 0;
 };

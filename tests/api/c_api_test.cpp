@@ -113,6 +113,41 @@ TEST(CApi, CancelStopsGeneration) {
   onboard_model_free(m);
 }
 
+int collect_text(void* user, int32_t, const char* text, size_t len) {
+  static_cast<std::string*>(user)->append(text, len);
+  return 1;
+}
+
+TEST(CApi, JsonSchemaAndGrammarConstrainGenerationAndBadOnesAreNamed) {
+  onboard_model* m = nullptr;
+  ASSERT_EQ(onboard_model_load((kModels + "tiny-qwen2.gguf").c_str(), &m), ONBOARD_OK);
+  onboard_session_params p = onboard_session_default_params();
+  p.temperature = 1;  // random weights at temperature 1: only the grammar keeps it in shape
+  p.n_ctx = 256;
+  onboard_session* s = nullptr;
+  ASSERT_EQ(onboard_session_create(m, &p, &s), ONBOARD_OK);
+  ASSERT_EQ(onboard_session_set_json_schema(s, R"({"enum": ["open", "close"]})"), ONBOARD_OK) << onboard_last_error();
+  std::string out;
+  const int32_t prompt[] = {151646, 14880};
+  ASSERT_EQ(onboard_generate(s, prompt, 2, 40, collect_text, &out), ONBOARD_OK) << onboard_last_error();
+  EXPECT_TRUE(out == "\"open\"" || out == "\"close\"") << out;
+
+  onboard_session_reset(s);
+  ASSERT_EQ(onboard_session_set_grammar(s, "root ::= [0-9]{3}"), ONBOARD_OK);
+  out.clear();
+  ASSERT_EQ(onboard_generate(s, prompt, 2, 40, collect_text, &out), ONBOARD_OK) << onboard_last_error();
+  ASSERT_EQ(out.size(), 3u) << out;
+  for (char c : out) EXPECT_TRUE(c >= '0' && c <= '9') << out;
+
+  EXPECT_EQ(onboard_session_set_grammar(s, "root ::= nope"), ONBOARD_ERR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(onboard_last_error()).find("grammar:1:10: undefined rule 'nope'"), std::string::npos);
+  EXPECT_EQ(onboard_session_set_json_schema(s, R"({"type": "integer", "multipleOf": 2})"), ONBOARD_ERR_UNSUPPORTED);
+  EXPECT_NE(std::string(onboard_last_error()).find("'multipleOf'"), std::string::npos);
+  EXPECT_EQ(onboard_session_set_json_schema(s, nullptr), ONBOARD_OK);
+  onboard_session_free(s);
+  onboard_model_free(m);
+}
+
 TEST(CApi, DetokenizeRejectsBadIds) {
   onboard_model* m = nullptr;
   ASSERT_EQ(onboard_model_load((kModels + "tiny-qwen2.gguf").c_str(), &m), ONBOARD_OK);

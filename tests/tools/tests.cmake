@@ -45,3 +45,8 @@ foreach(model tiny-qwen2 tiny-v2-lite)
     -DOUT=${CMAKE_BINARY_DIR}/bench-${model}.json
     -P ${CMAKE_CURRENT_LIST_DIR}/bench_json.cmake)
 endforeach()
+
+# `onboard run --json-schema FILE` / `--grammar FILE`: output valid by construction, errors named.
+add_test(NAME tools.run_grammar COMMAND ${CMAKE_COMMAND} -DCLI=$<TARGET_FILE:onboard_cli>
+  -DMODEL=${ONBOARD_FIXTURES_DIR}/models/tiny-qwen2.gguf -DWORK=${CMAKE_BINARY_DIR}
+  -P ${CMAKE_CURRENT_LIST_DIR}/run_grammar.cmake)
