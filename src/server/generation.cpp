@@ -235,8 +235,13 @@ void ChoiceTask::fail(const std::string& message) {
   channel_->push(std::move(e));
 }
 
-int64_t ChoiceTask::reusable_prefix(int slot) const {
-  return model_.slot_contents().common_prefix(slot, history_);
+int64_t ChoiceTask::slot_affinity(int slot) const {
+  const SlotContents& held = model_.slot_contents();
+  const int64_t reused = held.common_prefix(slot, history_), lost = held.size(slot) - reused;
+  // Prefill saved now counts double the cached tokens overwritten (a guess at their future
+  // use): an unrelated prompt sharing only the template's first tokens takes an empty slot
+  // rather than overwrite a conversation.
+  return 2 * reused - lost;
 }
 
 void ChoiceTask::take_slot(int slot, runtime::Session& s) {

@@ -74,7 +74,7 @@ class ChoiceTask : public Sequence {
              Priority priority, Metrics* metrics, std::chrono::steady_clock::time_point arrival);
 
   StepOutcome step(int slot) override;
-  int64_t reusable_prefix(int slot) const override;
+  int64_t slot_affinity(int slot) const override;
   void on_evicted() override { fresh_slot_ = true; }
   void on_dropped() override;
   void on_expired(std::chrono::milliseconds waited) override;

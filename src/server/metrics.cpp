@@ -92,7 +92,7 @@ std::string Metrics::render(const std::vector<ModelGauges>& models) const {
        "# TYPE onboard_evictions_total counter\n";
   for (const auto& [model, st, kv, kv_cap] : models)
     o += "onboard_evictions_total{model=\"" + model + "\"} " + std::to_string(st.evictions) + "\n";
-  o += "# HELP onboard_kv_cache_tokens Tokens held in the slots' KV caches.\n# TYPE onboard_kv_cache_tokens gauge\n";
+  o += "# HELP onboard_kv_cache_tokens Tokens held in the slots' KV caches (running sequences and kept prefixes).\n# TYPE onboard_kv_cache_tokens gauge\n";
   for (const auto& m : models) o += "onboard_kv_cache_tokens{model=\"" + m.id + "\"} " + std::to_string(m.kv_tokens) + "\n";
   o += "# HELP onboard_kv_cache_usage_ratio Share of the planned KV cache in use.\n"
        "# TYPE onboard_kv_cache_usage_ratio gauge\n";

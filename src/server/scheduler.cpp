@@ -37,6 +37,7 @@ bool Scheduler::submit(std::vector<std::shared_ptr<Sequence>> seqs) {
     if (queued + seqs.size() > static_cast<size_t>(max_queue_)) return false;
     const auto now = std::chrono::steady_clock::now();
     for (auto& s : seqs) {
+      if (s->priority() == Priority::kCritical) critical_submits_.fetch_add(1, std::memory_order_release);
       s->arrival_ = next_arrival_++;
       s->submitted_ = now;
       const auto limit = deadlines_[static_cast<size_t>(s->priority())];
@@ -98,12 +99,12 @@ void Scheduler::admit_locked() {
     if (cls < 0) return;
     const auto& next = queue_[cls].front();
     auto it = slots_.end();
-    int64_t best = -1;
+    int64_t best = 0;
     for (auto s = slots_.begin(); s != slots_.end(); ++s) {
       if (*s) continue;
-      const int64_t reuse = next->reusable_prefix(static_cast<int>(s - slots_.begin()));
-      if (reuse > best) {
-        best = reuse;
+      const int64_t score = next->slot_affinity(static_cast<int>(s - slots_.begin()));
+      if (it == slots_.end() || score > best) {
+        best = score;
         it = s;
       }
     }
@@ -194,15 +195,20 @@ bool Scheduler::run_once() {
   for (auto& s : expired)
     s->on_expired(std::chrono::duration_cast<std::chrono::milliseconds>(now - s->submitted_));
   if (runnable.empty()) return !dropped.empty() || !expired.empty();
-  // Round-robin in slot order: one step each.
+  // Round-robin in slot order: one step each. A critical arrival ends the round early (before
+  // the next lower-class step), so it waits for one step at most, not for a whole round.
   std::vector<std::shared_ptr<Sequence>> done;
+  const uint64_t critical_seen = critical_submits_.load(std::memory_order_acquire);
+  int64_t stepped = 0;
   for (auto& s : runnable) {
+    if (s->priority() != Priority::kCritical && critical_submits_.load(std::memory_order_acquire) != critical_seen) break;
     if (s->cancelled()) continue;  // dropped next round
+    ++stepped;
     if (s->step(s->slot_) == StepOutcome::kDone) done.push_back(s);
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    steps_ += static_cast<int64_t>(runnable.size());
+    steps_ += stepped;
     for (auto& s : done) {
       if (s->slot_ >= 0 && slots_[static_cast<size_t>(s->slot_)] == s) slots_[static_cast<size_t>(s->slot_)] = nullptr;
       s->slot_ = -1;

@@ -11,7 +11,8 @@
 //    the lowest class below it (the most recently admitted one among equals) is evicted: it gives
 //    up its slot and goes back to the front of its class's queue; on re-admission it recomputes
 //    its KV from its own token history (Sequence::on_evicted). It is never failed.
-// A free slot is chosen by the longest prefix of the sequence's tokens its KV already holds.
+// A free slot is chosen by Sequence::slot_affinity (the prefix cache: the longest prefix of the
+// sequence's tokens its KV already holds).
 // Admission control: a full queue refuses a submit (429); a sequence that cannot start within
 // its class's deadline is dropped from the queue (503).
 // Cancelled sequences (client gone) are dropped at the next step boundary and free their slot.
@@ -51,9 +52,10 @@ class Sequence {
   // Advances by one step on slot `slot` (an index into the owner's sessions). Runs on the
   // worker thread only. Must not throw.
   virtual StepOutcome step(int slot) = 0;
-  // How many of this sequence's tokens slot `slot` already holds in its KV cache (the prefix
-  // cache): a free slot with the longest match is handed to it. Called under the lock.
-  virtual int64_t reusable_prefix(int /*slot*/) const { return 0; }
+  // How much this sequence gains from slot `slot` (higher is better): a free slot with the
+  // highest score is handed to it. ChoiceTask scores the prefix cache: the tokens the slot's KV
+  // already holds for it against the cached tokens it would overwrite. Called under the lock.
+  virtual int64_t slot_affinity(int /*slot*/) const { return 0; }
   // The sequence lost its slot (memory preemption); the next step() runs on a fresh slot.
   virtual void on_evicted() {}
   // The sequence leaves the scheduler without finishing (cancelled, or the scheduler stops).
@@ -132,6 +134,7 @@ class Scheduler {
   uint64_t next_arrival_ = 1, next_admitted_ = 1;
   int64_t evictions_ = 0, steps_ = 0, paused_ = 0, expired_ = 0;
   bool stopping_ = false;
+  std::atomic<uint64_t> critical_submits_{0};  // read by the worker between steps
   std::thread worker_;
 };
 

@@ -309,3 +309,24 @@ TEST(Generation, PrefixCacheReusesKvAndKeepsGreedyOutput) {
 
 }  // namespace
 }  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+TEST(Generation, UnrelatedPromptTakesAnEmptySlotRatherThanOverwriteAConversation) {
+  auto m = tiny(2);
+  ASSERT_TRUE(m);
+  Scheduler s(2, 4);
+  const GenerationParams a1 = conversation(*m, {"打开车窗"}, 16);
+  run_together(*m, s, {a1});  // slot 0 now holds this conversation
+  ASSERT_GT(m->slot_contents().size(0), 0);
+  ASSERT_EQ(m->slot_contents().size(1), 0);
+  run_together(*m, s, {greedy(*m, "play some music please", 8)});
+  EXPECT_GT(m->slot_contents().size(1), 0) << "the unrelated prompt went to the empty slot";
+  // So the conversation's next turn still finds its whole beginning.
+  const GenerationParams a2 = conversation(*m, {"打开车窗", "好的。", "再关上"}, 8);
+  EXPECT_GE(run_together(*m, s, {a2})[0].cached, static_cast<int64_t>(common_prefix(a1.prompt, a2.prompt)));
+}
+
+}  // namespace
+}  // namespace onboard::server

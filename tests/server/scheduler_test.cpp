@@ -281,3 +281,66 @@ TEST(ApiKeys, KeyFileLinesMayNameAClass) {
 
 }  // namespace
 }  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+class AffineSeq : public FakeSeq {
+ public:
+  AffineSeq(std::string name, std::vector<int64_t> affinity, Log* log)
+      : FakeSeq(std::move(name), Priority::kInteractive, 1, log), affinity_(std::move(affinity)) {}
+  int64_t slot_affinity(int slot) const override { return affinity_[static_cast<size_t>(slot)]; }
+
+ private:
+  std::vector<int64_t> affinity_;
+};
+
+TEST(Scheduler, FreeSlotWithTheHighestAffinityIsChosen) {
+  Log log;
+  Scheduler s(3, 16);
+  ASSERT_TRUE(s.submit({std::make_shared<AffineSeq>("a", std::vector<int64_t>{1, 5, 3}, &log),
+                        std::make_shared<AffineSeq>("b", std::vector<int64_t>{0, 9, 2}, &log),
+                        std::make_shared<AffineSeq>("c", std::vector<int64_t>{-4, 0, -1}, &log)}));
+  s.run_once();
+  // a takes slot 1 (5); b then gets its best free one, slot 2 (2 > 0); c the last.
+  EXPECT_EQ(names(log), "c@0 a@1 b@2 ");
+}
+
+}  // namespace
+}  // namespace onboard::server
+
+namespace onboard::server {
+namespace {
+
+// Submits `next` to `s` during its first step (an arrival while a round is under way).
+class ArrivalDuringStep : public FakeSeq {
+ public:
+  ArrivalDuringStep(Scheduler& s, std::shared_ptr<Sequence> next, Log* log)
+      : FakeSeq("a", Priority::kBackground, 3, log), s_(s), next_(std::move(next)) {}
+  StepOutcome step(int slot) override {
+    if (next_) {
+      EXPECT_TRUE(s_.submit({std::move(next_)}));
+    }
+    next_ = nullptr;
+    return FakeSeq::step(slot);
+  }
+
+ private:
+  Scheduler& s_;
+  std::shared_ptr<Sequence> next_;
+};
+
+TEST(Scheduler, CriticalArrivalEndsTheRoundEarly) {
+  Log log;
+  Scheduler s(3, 16);
+  auto crit = seq("crit", Priority::kCritical, 1, log);
+  ASSERT_TRUE(s.submit({std::make_shared<ArrivalDuringStep>(s, crit, &log), seq("b", Priority::kBackground, 3, log),
+                        seq("c", Priority::kBackground, 3, log)}));
+  s.run_once();
+  EXPECT_EQ(names(log), "a@0 ") << "b and c wait: the critical request is admitted next";
+  s.run_once();
+  EXPECT_EQ(names(log), "a@0 crit@2 ") << "it took the slot of c (the latest admitted) and runs alone";
+}
+
+}  // namespace
+}  // namespace onboard::server
