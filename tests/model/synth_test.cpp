@@ -375,9 +375,9 @@ TEST(Synth, Errors) {
   EXPECT_NE(cli.status, 0);
   EXPECT_NE(cli.output.find("unknown model 'r1-distill-qwen-99b'"), std::string::npos) << cli.output;
   EXPECT_NE(cli.output.find("r1-distill-qwen-1.5b"), std::string::npos) << cli.output;  // lists the known ones
-  const auto bad_type = synth_test::run_cli("synth --model r1-distill-qwen-1.5b --type Q4_0 -o " + d + "/y.gguf");
+  const auto bad_type = synth_test::run_cli("synth --model r1-distill-qwen-1.5b --type Q7_K -o " + d + "/y.gguf");
   EXPECT_NE(bad_type.status, 0);
-  EXPECT_NE(bad_type.output.find("--type 'Q4_0'"), std::string::npos) << bad_type.output;
+  EXPECT_NE(bad_type.output.find("--type 'Q7_K'"), std::string::npos) << bad_type.output;
   std::filesystem::remove_all(d);
 }
 
