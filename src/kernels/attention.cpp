@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kernels/dot.h"
 #include "tensor/half.h"
 
 namespace onboard::kernels {
@@ -18,12 +19,13 @@ inline float load(const void* row, int64_t i, bool f16) {
 void attend_head(const float* qh, const runtime::KvCache& cache, int64_t layer, int64_t n_kv, int64_t k_off,
                  int64_t k_dim, bool values_in_k, int64_t v_off, int64_t v_dim, float scale, float* oh, float* scores) {
   const bool f16 = cache.type() == GgmlType::F16;
+  // q·K[t] with the selected ISA's float-row kernel (F16 or F32 keys against float q).
+  const DotKernel& key_dot = dot_kernel(cache.type());
+  const size_t k_offset_bytes = static_cast<size_t>(k_off) * (f16 ? 2 : 4);
   float max_score = -INFINITY;
   for (int64_t t = 0; t < n_kv; ++t) {
-    const void* k = cache.k_row(layer, t);
-    float s = 0;
-    for (int64_t i = 0; i < k_dim; ++i) s += qh[i] * load(k, k_off + i, f16);
-    scores[t] = s * scale;
+    const auto* k = static_cast<const uint8_t*>(cache.k_row(layer, t)) + k_offset_bytes;
+    scores[t] = key_dot.dot(k_dim, k, qh) * scale;
     max_score = std::max(max_score, scores[t]);
   }
   float sum = 0;

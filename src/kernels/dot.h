@@ -13,6 +13,9 @@
 
 namespace onboard::kernels {
 
+// The most activation rows one dot_tokens call takes.
+inline constexpr int kMaxDotTokens = 4;
+
 struct DotKernel {
   GgmlType weight_type;
   GgmlType act_type;                    // F32, Q8_0 or Q8_K
@@ -22,6 +25,11 @@ struct DotKernel {
   // One weight row (n elements, any alignment) · a prepared activation. Thread-safe, no
   // allocation, no shared mutable state.
   float (*dot)(int64_t n, const void* w_row, const void* act);
+  // Optional: one weight row · n_act (1..kMaxDotTokens) prepared activations at act + i·act_stride,
+  // into out[i], decoding each weight block once for all of them (prompt processing); the same
+  // values dot gives, bit for bit. nullptr: the caller calls dot per activation.
+  void (*dot_tokens)(int64_t n, const void* w_row, const void* act, size_t act_stride, int n_act,
+                     float* out) = nullptr;
 };
 
 // True for the weight types with a kernel (traits(type).can_compute).

@@ -7,7 +7,6 @@
 #include "kernels/matmul.h"
 #include "kernels/rms_norm.h"
 #include "kernels/rope.h"
-#include "kernels/swiglu.h"
 #include "tensor/dequantize.h"
 
 namespace onboard::model {
@@ -117,9 +116,11 @@ class GqaDecoder : public Model {
       const Layer& l = layers_[li];
       // Attention block: h += Wo · attn(rope(Wq x + bq), rope(Wk x + bk), Wv x + bv), x = RMSNorm(h).
       for (int64_t t = 0; t < n; ++t) kernels::rms_norm(&s.x[t * E], l.attn_norm.data(), &s.xn[t * E], E, c.rms_eps);
-      linear(l.wq, l.bq, s.xn.data(), E, n, s.q.data(), q_dim, s, pool);
-      linear(l.wk, l.bk, s.xn.data(), E, n, s.k.data(), kv_dim, s, pool);
-      linear(l.wv, l.bv, s.xn.data(), E, n, s.v.data(), kv_dim, s, pool);
+      const kernels::MatmulOutput qkv[] = {{&l.wq, s.q.data(), q_dim}, {&l.wk, s.k.data(), kv_dim}, {&l.wv, s.v.data(), kv_dim}};
+      kernels::matmul_group(qkv, s.xn.data(), E, n, s.scratch.data(), pool);
+      add_bias(l.bq, n, s.q.data(), q_dim);
+      add_bias(l.bk, n, s.k.data(), kv_dim);
+      add_bias(l.bv, n, s.v.data(), kv_dim);
       for (int64_t t = 0; t < n; ++t) {
         kernels::apply_rope(&s.q[t * q_dim], c.n_head, hd, c.rope_dim, &s.cos_sin[t * c.rope_dim], c.rope_layout);
         kernels::apply_rope(&s.k[t * kv_dim], c.n_head_kv, hd, c.rope_dim, &s.cos_sin[t * c.rope_dim], c.rope_layout);
@@ -133,15 +134,13 @@ class GqaDecoder : public Model {
                           scores, h, h + 1);
         }
       });
-      linear(l.wo, {}, s.att.data(), q_dim, n, s.xn.data(), E, s, pool);
+      kernels::matmul(l.wo, s.att.data(), q_dim, n, s.xn.data(), E, s.scratch.data(), pool);
       for (int64_t i = 0; i < n * E; ++i) s.x[i] += s.xn[i];
 
       // MLP block: h += W_down (silu(W_gate x) ⊙ W_up x), x = RMSNorm(h).
       for (int64_t t = 0; t < n; ++t) kernels::rms_norm(&s.x[t * E], l.ffn_norm.data(), &s.xn[t * E], E, c.rms_eps);
-      linear(l.gate, {}, s.xn.data(), E, n, s.gate.data(), c.n_ff, s, pool);
-      linear(l.up, {}, s.xn.data(), E, n, s.up.data(), c.n_ff, s, pool);
-      for (int64_t t = 0; t < n; ++t) kernels::swiglu(&s.gate[t * c.n_ff], &s.up[t * c.n_ff], &s.gate[t * c.n_ff], c.n_ff);
-      linear(l.down, {}, s.gate.data(), c.n_ff, n, s.xn.data(), E, s, pool);
+      kernels::matmul_swiglu(l.gate, l.up, s.xn.data(), E, n, s.gate.data(), s.up.data(), c.n_ff, s.scratch.data(), pool);
+      kernels::matmul(l.down, s.gate.data(), c.n_ff, n, s.xn.data(), E, s.scratch.data(), pool);
       for (int64_t i = 0; i < n * E; ++i) s.x[i] += s.xn[i];
     }
 
@@ -150,12 +149,11 @@ class GqaDecoder : public Model {
   }
 
  private:
-  void linear(const Weight& w, const std::vector<float>& bias, const float* x, int64_t x_stride, int64_t n, float* y,
-              int64_t y_stride, GqaState& s, ThreadPool& pool) const {
-    kernels::matmul(w, x, x_stride, n, y, y_stride, s.scratch.data(), pool);
-    if (!bias.empty())
-      for (int64_t t = 0; t < n; ++t)
-        for (int64_t i = 0; i < w.rows; ++i) y[t * y_stride + i] += bias[i];
+  static void add_bias(const std::vector<float>& bias, int64_t n, float* y, int64_t y_stride) {
+    if (bias.empty()) return;
+    const auto rows = static_cast<int64_t>(bias.size());
+    for (int64_t t = 0; t < n; ++t)
+      for (int64_t i = 0; i < rows; ++i) y[t * y_stride + i] += bias[i];
   }
 
   Weight embd_, output_;

@@ -253,3 +253,42 @@ TEST(Isa, SpecialisedKernelsExistForTheCommonTypes) {
 
 }  // namespace
 }  // namespace onboard::kernels
+
+namespace onboard::kernels {
+namespace {
+
+// dot_tokens decodes a weight row once for several activations; each result must be exactly
+// what dot gives for that activation alone (the prompt and decode paths agree bit for bit).
+TEST(Dot, SeveralTokensMatchOneAtATimeExactly) {
+  const int64_t n = 1536;
+  int checked = 0;
+  for (Isa isa : available_isas()) {
+    for (GgmlType type : kWeightTypes) {
+      const DotKernel& k = dot_kernel_for(type, isa);
+      if (k.dot_tokens == nullptr) continue;
+      SCOPED_TRACE(std::string(isa_name(isa)) + " " + std::string(traits(type).name));
+      const Case c = make_case(type, n, 7 + static_cast<uint32_t>(type));
+      // Activation rows with a stride that is not a multiple of the row size.
+      const size_t stride = k.act_bytes(n) + 64;
+      std::vector<uint8_t> acts(stride * kMaxDotTokens);
+      for (int t = 0; t < kMaxDotTokens; ++t) {
+        const std::vector<float> x = gaussian(n, 100 + t, 1.0f + t);
+        k.quantize_act(x.data(), acts.data() + t * stride, n);
+      }
+      for (int n_act = 1; n_act <= kMaxDotTokens; ++n_act) {
+        float out[kMaxDotTokens] = {};
+        k.dot_tokens(n, c.w, acts.data(), stride, n_act, out);
+        for (int t = 0; t < n_act; ++t)
+          EXPECT_EQ(out[t], k.dot(n, c.w, acts.data() + t * stride)) << "n_act=" << n_act << " t=" << t;
+      }
+      ++checked;
+    }
+  }
+  // Every x86 CPU this runs on has AVX2: the 32-block and K-quant kernels have the multi-token form.
+#if defined(__x86_64__)
+  EXPECT_GE(checked, 6);
+#endif
+}
+
+}  // namespace
+}  // namespace onboard::kernels
