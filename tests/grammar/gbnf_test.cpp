@@ -4,6 +4,7 @@
 
 #include "grammar_test_util.h"
 #include "runtime/grammar/utf8_ranges.h"
+#include "text/utf8.h"
 
 namespace onboard::runtime::grammar {
 namespace {
@@ -101,7 +102,7 @@ TEST(Utf8Ranges, EverySequenceMatchesExactlyTheCodePointsOfTheRange) {
   for (uint32_t cp = 0; cp < 0x10100; ++cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
     std::string s;
-    append_utf8(cp, s);
+    text::utf8_append(s, cp);
     int hits = 0;
     for (const auto& seq : seqs) {
       if (seq.size() != s.size()) continue;

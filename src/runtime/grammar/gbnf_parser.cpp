@@ -1,5 +1,7 @@
 #include "runtime/grammar/gbnf_parser.h"
 
+#include "text/utf8.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -175,7 +177,7 @@ class Parser {
         return;
       }
       std::string bytes;
-      append_utf8(cp, bytes);
+      text::utf8_append(bytes, cp);
       for (char b : bytes) seq.push_back(byte_elem(static_cast<uint8_t>(b), static_cast<uint8_t>(b)));
     }
     ++pos_;

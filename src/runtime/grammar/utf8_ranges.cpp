@@ -1,5 +1,7 @@
 #include "runtime/grammar/utf8_ranges.h"
 
+#include "text/utf8.h"
+
 #include <algorithm>
 
 namespace onboard::runtime::grammar {
@@ -22,7 +24,7 @@ int encoded_length(uint32_t cp) { return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0
 
 void encode(uint32_t cp, uint8_t* b) {
   std::string s;
-  append_utf8(cp, s);
+  text::utf8_append(s, cp);
   for (size_t i = 0; i < s.size(); ++i) b[i] = static_cast<uint8_t>(s[i]);
 }
 
@@ -53,23 +55,6 @@ void split_same_length(uint32_t lo, uint32_t hi, int n, std::vector<Utf8Sequence
 
 }  // namespace
 
-void append_utf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 std::vector<std::pair<uint32_t, uint32_t>> complement_ranges(std::vector<std::pair<uint32_t, uint32_t>> ranges) {
   std::vector<Range> out;

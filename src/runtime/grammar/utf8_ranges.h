@@ -21,7 +21,5 @@ std::vector<Utf8Sequence> utf8_sequences(std::vector<std::pair<uint32_t, uint32_
 // Sorted, merged ranges of everything in [0, 0x10FFFF] not in `ranges`.
 std::vector<std::pair<uint32_t, uint32_t>> complement_ranges(std::vector<std::pair<uint32_t, uint32_t>> ranges);
 
-// UTF-8 encoding of one code point (appended).
-void append_utf8(uint32_t cp, std::string& out);
 
 }  // namespace onboard::runtime::grammar

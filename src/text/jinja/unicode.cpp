@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utf8proc.h>
 
+#include "text/utf8.h"
+
 namespace onboard::jinja {
 
 char32_t utf8_decode(std::string_view s, size_t& i) {
@@ -28,21 +30,7 @@ char32_t utf8_decode(std::string_view s, size_t& i) {
 
 void utf8_append(std::string& out, char32_t cp) {
   if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  text::utf8_append(out, static_cast<uint32_t>(cp));
 }
 
 std::vector<char32_t> utf8_to_codepoints(std::string_view s) {
