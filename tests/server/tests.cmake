@@ -9,6 +9,9 @@ if(ONBOARD_NODE)
     set_tests_properties(server.${name} PROPERTIES TIMEOUT 300
       ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
   endforeach()
+  # Its disconnect checks count cancellations within seconds: run it alone, not beside the
+  # slow acceptance test on a 2-core machine.
+  set_tests_properties(server.robustness PROPERTIES RUN_SERIAL TRUE)
 else()
   message(WARNING "node not found: the server's Node tests are not registered")
 endif()
