@@ -9,18 +9,22 @@
 
 #include "kernels/isa.h"
 #include "kernels/quantize_row.h"
+#if defined(__x86_64__) || defined(__i386__)
 #include "kernels/x86/kquant_search_x86.h"
+#endif
 #include "tensor/quantize.h"
 #include "tensor/quantize_formats.h"
 
 namespace onboard::kernels {
 namespace {
 
+#if defined(__x86_64__) || defined(__i386__)
 bool has_avx2() {
   for (Isa isa : available_isas())
     if (isa != Isa::kGeneric) return true;
   return false;
 }
+#endif
 
 // Rows of 1024 values (4 super-blocks); each case fills them its own way.
 std::vector<std::vector<float>> test_rows() {
@@ -49,6 +53,7 @@ std::vector<std::vector<float>> test_rows() {
   return rows;
 }
 
+#if defined(__x86_64__) || defined(__i386__)  // the SIMD search exists for x86 only
 TEST(KQuantSearch, SimdBlocksEqualTheReference) {
   if (!has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   const quant::KQuantSearch& simd = x86::kquant_search_avx2();
@@ -71,6 +76,7 @@ TEST(KQuantSearch, SimdBlocksEqualTheReference) {
   }
   EXPECT_EQ(compared, 61 * 4);
 }
+#endif
 
 TEST(KQuantSearch, DispatchedRowEqualsTheReferenceForEveryWritableType) {
   const auto rows = test_rows();
