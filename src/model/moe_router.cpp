@@ -9,11 +9,16 @@ namespace onboard::model {
 namespace {
 
 // Index of the largest value, the lower index on ties; -1 when every value is -inf.
+// Index of the largest entry not yet taken (taken and masked entries are -inf; ties go to the
+// lower index). NaN scores, from a broken model, rank below every number but are still picked,
+// so the index is always valid.
 int64_t argmax(const float* v, int64_t n) {
   int64_t best = -1;
-  for (int64_t i = 0; i < n; ++i)
-    if (v[i] > -INFINITY && (best < 0 || v[i] > v[best])) best = i;
-  return best;
+  for (int64_t i = 0; i < n; ++i) {
+    if (v[i] == -INFINITY) continue;
+    if (best < 0 || v[i] > v[best] || (std::isnan(v[best]) && !std::isnan(v[i]))) best = i;
+  }
+  return best < 0 ? 0 : best;
 }
 
 float group_score(const float* s, int64_t n, GroupScore rule) {
