@@ -17,10 +17,7 @@ namespace {
 
 std::string fixtures_dir() {
   if (const char* env = std::getenv("ONBOARD_FIXTURES")) return env;
-  std::string here = __FILE__;
-  const size_t slash = here.rfind('/');
-  here = slash == std::string::npos ? "." : here.substr(0, slash);
-  return here + "/../../shared/fixtures";
+  return ONBOARD_FIXTURES_DIR;  // set by fuzz/CMakeLists.txt (__FILE__ may be relative)
 }
 
 std::unique_ptr<onboard::text::Tokenizer> load(const char* flavour) {
