@@ -43,9 +43,7 @@ fuzz: deps
 run: build
 	@if [ -z "$(MODEL)" ] && [ ! -f $(DEFAULT_MODEL) ]; then \
 	  mkdir -p models && \
-	  $(BUILD)/onboard synth --model r1-distill-qwen-1.5b -o models/r1-distill-qwen-1.5b-f16.gguf --type F16 && \
-	  $(BUILD)/onboard quantize models/r1-distill-qwen-1.5b-f16.gguf $(DEFAULT_MODEL) Q4_K_M && \
-	  rm -f models/r1-distill-qwen-1.5b-f16.gguf; fi
+	  $(BUILD)/onboard synth --model r1-distill-qwen-1.5b -o $(DEFAULT_MODEL) --type Q4_K_M; fi
 	@echo "onboard: try  curl http://127.0.0.1:$(PORT)/v1/chat/completions -d '{\"messages\":[{\"role\":\"user\",\"content\":\"$(PROMPT)\"}],\"max_tokens\":64}'"
 	$(BUILD)/onboard serve -m $(or $(MODEL),$(DEFAULT_MODEL)) --port $(PORT)
 

@@ -8,7 +8,10 @@ debs=(build-essential cmake pkg-config git python3
       nlohmann-json3-dev libpcre2-dev libutf8proc-dev libcli11-dev libcpp-httplib-dev
       libsqlite3-dev libssl-dev
       clang libclang-rt-14-dev
-      g++-aarch64-linux-gnu qemu-user)
+      g++-aarch64-linux-gnu qemu-user
+      libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+      libopencv-dev chromium
+      opencv-doc python3-skimage)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

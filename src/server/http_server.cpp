@@ -228,6 +228,7 @@ void HttpServer::Impl::routes() {
     svr.Post(R"(/v1/gateway/(.+))", admin);
     svr.Delete(R"(/v1/gateway/(.+))", admin);
   }
+  for (const auto& install : options.extra_routes) install(svr);
 }
 
 bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequest& cr, ServedModel& model,

@@ -2,6 +2,7 @@
 // body-size limit, SSE streaming. Handlers catch everything; errors are OpenAI-shaped.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,10 @@
 #include "server/api_keys.h"
 #include "server/request_router.h"
 #include "server/served_model.h"
+
+namespace httplib {
+class Server;
+}
 
 namespace onboard::server {
 
@@ -20,6 +25,9 @@ struct ServerOptions {
   int http_threads = 64;         // connections served at once (a stream holds one)
   std::shared_ptr<RequestRouter> router;  // the privacy gateway, when one is configured
   int read_timeout_s = 10;       // a client silent this long mid-request loses its connection
+  // Routes of the layers built on the server (cockpit, driver monitoring, console), installed
+  // after the API's own; they share its listener, error handler and body limit.
+  std::vector<std::function<void(httplib::Server&)>> extra_routes;
 };
 
 class HttpServer {
