@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "tensor/dequantize.h"
 #include "tensor/ggml_type.h"
 #include "tensor/quantize.h"
+#include "kernel_test_util.h"
 
 namespace onboard::kernels {
 namespace {
@@ -22,14 +22,6 @@ const GgmlType kWeightTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
                                  GgmlType::Q3_K, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K,  GgmlType::IQ4_XS};
 
 constexpr double kU = 5.96e-8;  // unit roundoff of float
-
-std::vector<float> gaussian(int64_t n, uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, scale);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // The activation as the kernel sees it, back in float.
 std::vector<float> dequantize_act(GgmlType act_type, const std::vector<uint8_t>& act, int64_t n) {
