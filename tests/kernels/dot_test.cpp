@@ -243,12 +243,6 @@ TEST(Isa, SpecialisedKernelsExistForTheCommonTypes) {
   }
 }
 
-}  // namespace
-}  // namespace onboard::kernels
-
-namespace onboard::kernels {
-namespace {
-
 // dot_tokens decodes a weight row once for several activations; each result must be exactly
 // what dot gives for that activation alone (the prompt and decode paths agree bit for bit).
 TEST(Dot, SeveralTokensMatchOneAtATimeExactly) {
