@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/dot.h"
+#include "tensor/ggml_type.h"
 #include "tensor/half.h"
 
 namespace onboard::kernels {
@@ -21,7 +22,7 @@ void attend_head(const float* qh, const runtime::KvCache& cache, int64_t layer, 
   const bool f16 = cache.type() == GgmlType::F16;
   // q·K[t] with the selected ISA's float-row kernel (F16 or F32 keys against float q).
   const DotKernel& key_dot = dot_kernel(cache.type());
-  const size_t k_offset_bytes = static_cast<size_t>(k_off) * (f16 ? 2 : 4);
+  const size_t k_offset_bytes = row_bytes(cache.type(), k_off);
   float max_score = -INFINITY;
   for (int64_t t = 0; t < n_kv; ++t) {
     const auto* k = static_cast<const uint8_t*>(cache.k_row(layer, t)) + k_offset_bytes;

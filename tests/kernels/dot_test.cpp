@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -13,6 +12,7 @@
 #include "tensor/dequantize.h"
 #include "tensor/ggml_type.h"
 #include "tensor/quantize.h"
+#include "kernel_test_util.h"
 
 namespace onboard::kernels {
 namespace {
@@ -22,14 +22,6 @@ const GgmlType kWeightTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16,
                                  GgmlType::Q3_K, GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K,  GgmlType::IQ4_XS};
 
 constexpr double kU = 5.96e-8;  // unit roundoff of float
-
-std::vector<float> gaussian(int64_t n, uint32_t seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, scale);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // The activation as the kernel sees it, back in float.
 std::vector<float> dequantize_act(GgmlType act_type, const std::vector<uint8_t>& act, int64_t n) {
@@ -250,12 +242,6 @@ TEST(Isa, SpecialisedKernelsExistForTheCommonTypes) {
       EXPECT_TRUE(has_specialized_dot(type, isa)) << isa_name(isa) << " " << traits(type).name;
   }
 }
-
-}  // namespace
-}  // namespace onboard::kernels
-
-namespace onboard::kernels {
-namespace {
 
 // dot_tokens decodes a weight row once for several activations; each result must be exactly
 // what dot gives for that activation alone (the prompt and decode paths agree bit for bit).

@@ -6,24 +6,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <vector>
 
 #include "kernels/dot.h"
 #include "kernels/swiglu.h"
 #include "tensor/dequantize.h"
 #include "tensor/quantize.h"
+#include "kernel_test_util.h"
 
 namespace onboard::kernels {
 namespace {
-
-std::vector<float> random_input(int64_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, 1.0f);
-  std::vector<float> x(n);
-  for (float& v : x) v = dist(rng);
-  return x;
-}
 
 struct Matrix {
   std::vector<uint8_t> bytes;
@@ -37,7 +29,7 @@ Matrix make_matrix(GgmlType type, int64_t rows, int64_t cols, uint32_t seed) {
   m.bytes.resize(rb * rows);
   m.deq.resize(rows * cols);
   for (int64_t r = 0; r < rows; ++r) {
-    std::vector<float> row = random_input(cols, seed * 1000 + static_cast<uint32_t>(r));
+    std::vector<float> row = gaussian(cols, seed * 1000 + static_cast<uint32_t>(r));
     for (float& v : row) v *= 0.05f;
     quantize_row(type, row.data(), m.bytes.data() + r * rb, cols);
     dequantize_row(type, m.bytes.data() + r * rb, &m.deq[r * cols], cols);
@@ -68,7 +60,7 @@ TEST(Matmul, PromptMatchesTokenByTokenAndReferenceAtAnyThreadCount) {
   for (GgmlType type : {GgmlType::Q4_K, GgmlType::Q6_K, GgmlType::Q8_0, GgmlType::Q4_0, GgmlType::F16}) {
     SCOPED_TRACE(traits(type).name);
     const Matrix m = make_matrix(type, rows, cols, 17 + static_cast<uint32_t>(type));
-    const std::vector<float> x = random_input(n_tokens * cols, 5);
+    const std::vector<float> x = gaussian(n_tokens * cols, 5);
 
     const std::vector<float> batched = run(m, x, n_tokens, 1);
     EXPECT_EQ(run(m, x, n_tokens, 2), batched);
@@ -105,7 +97,7 @@ TEST(Matmul, GroupEqualsSeparateMatmuls) {
     const Matrix a = make_matrix(GgmlType::Q4_K, 40, cols, 1), b = make_matrix(second, 9, cols, 2),
                  c = make_matrix(GgmlType::Q4_K, 9, cols, 3);
     for (int64_t n_tokens : {1, 6}) {
-      const std::vector<float> x = random_input(n_tokens * cols, 9);
+      const std::vector<float> x = gaussian(n_tokens * cols, 9);
       for (int threads : {1, 2, 3}) {
         ThreadPool pool(threads);
         std::vector<float> ya(n_tokens * 40), yb(n_tokens * 9), yc(n_tokens * 9);
@@ -130,7 +122,7 @@ TEST(Matmul, FusedSwigluEqualsMatmulsThenSwiglu) {
     SCOPED_TRACE(traits(up_type).name);
     const Matrix gate = make_matrix(GgmlType::Q4_K, rows, cols, 4), up = make_matrix(up_type, rows, cols, 5);
     for (int64_t n_tokens : {1, 5}) {
-      const std::vector<float> x = random_input(n_tokens * cols, 10);
+      const std::vector<float> x = gaussian(n_tokens * cols, 10);
       std::vector<float> want = alone(gate, x, n_tokens);
       const std::vector<float> up_y = alone(up, x, n_tokens);
       for (int64_t t = 0; t < n_tokens; ++t) swiglu(&want[t * rows], &up_y[t * rows], &want[t * rows], rows);

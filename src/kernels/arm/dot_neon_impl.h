@@ -15,8 +15,7 @@
 #include <cstring>
 #include <utility>
 
-#include "kernels/act_quant.h"
-#include "kernels/dot.h"
+#include "kernels/dot_table.h"
 #include "tensor/block_layouts.h"
 
 namespace onboard::kernels {
@@ -267,23 +266,19 @@ float dot_iq4_xs_neon(int64_t n, const void* w, const void* act) {
 template <class Ops>
 struct NeonKernels {
   static constexpr DotKernel kTable[] = {
-      {GgmlType::F32, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f32_neon},
-      {GgmlType::F16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f16_neon},
-      {GgmlType::BF16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_bf16_neon},
-      {GgmlType::Q4_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q4_0_neon<Ops>},
-      {GgmlType::Q8_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q8_0_neon<Ops>},
-      {GgmlType::IQ4_NL, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_iq4_nl_neon<Ops>},
-      {GgmlType::Q4_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q4_k_neon<Ops>},
-      {GgmlType::Q5_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q5_k_neon<Ops>},
-      {GgmlType::Q6_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q6_k_neon<Ops>},
-      {GgmlType::IQ4_XS, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_iq4_xs_neon<Ops>},
+      f32_act_kernel(GgmlType::F32, dot_f32_neon),
+      f32_act_kernel(GgmlType::F16, dot_f16_neon),
+      f32_act_kernel(GgmlType::BF16, dot_bf16_neon),
+      q8_0_act_kernel(GgmlType::Q4_0, dot_q4_0_neon<Ops>),
+      q8_0_act_kernel(GgmlType::Q8_0, dot_q8_0_neon<Ops>),
+      q8_0_act_kernel(GgmlType::IQ4_NL, dot_iq4_nl_neon<Ops>),
+      q8_k_act_kernel(GgmlType::Q4_K, dot_q4_k_neon<Ops>),
+      q8_k_act_kernel(GgmlType::Q5_K, dot_q5_k_neon<Ops>),
+      q8_k_act_kernel(GgmlType::Q6_K, dot_q6_k_neon<Ops>),
+      q8_k_act_kernel(GgmlType::IQ4_XS, dot_iq4_xs_neon<Ops>),
   };
 
-  static const DotKernel* find(GgmlType type) {
-    for (const DotKernel& k : kTable)
-      if (k.weight_type == type) return &k;
-    return nullptr;
-  }
+  static const DotKernel* find(GgmlType type) { return find_dot_kernel(kTable, type); }
 };
 
 }  // namespace

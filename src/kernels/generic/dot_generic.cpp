@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "kernels/act_quant.h"
+#include "kernels/dot_table.h"
 #include "tensor/block_layouts.h"
 #include "tensor/half.h"
 
@@ -296,29 +297,25 @@ float dot_iq4_xs(int64_t n, const void* w, const void* act) {
 }
 
 constexpr DotKernel kKernels[] = {
-    {GgmlType::F32, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f32},
-    {GgmlType::F16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f16},
-    {GgmlType::BF16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_bf16},
-    {GgmlType::Q4_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q4_0},
-    {GgmlType::Q4_1, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q4_1},
-    {GgmlType::Q5_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q5_0},
-    {GgmlType::Q5_1, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q5_1},
-    {GgmlType::Q8_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_q8_0},
-    {GgmlType::IQ4_NL, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_iq4_nl},
-    {GgmlType::Q2_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q2_k},
-    {GgmlType::Q3_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q3_k},
-    {GgmlType::Q4_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q4_k},
-    {GgmlType::Q5_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q5_k},
-    {GgmlType::Q6_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_q6_k},
-    {GgmlType::IQ4_XS, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_iq4_xs},
+    f32_act_kernel(GgmlType::F32, dot_f32),
+    f32_act_kernel(GgmlType::F16, dot_f16),
+    f32_act_kernel(GgmlType::BF16, dot_bf16),
+    q8_0_act_kernel(GgmlType::Q4_0, dot_q4_0),
+    q8_0_act_kernel(GgmlType::Q4_1, dot_q4_1),
+    q8_0_act_kernel(GgmlType::Q5_0, dot_q5_0),
+    q8_0_act_kernel(GgmlType::Q5_1, dot_q5_1),
+    q8_0_act_kernel(GgmlType::Q8_0, dot_q8_0),
+    q8_0_act_kernel(GgmlType::IQ4_NL, dot_iq4_nl),
+    q8_k_act_kernel(GgmlType::Q2_K, dot_q2_k),
+    q8_k_act_kernel(GgmlType::Q3_K, dot_q3_k),
+    q8_k_act_kernel(GgmlType::Q4_K, dot_q4_k),
+    q8_k_act_kernel(GgmlType::Q5_K, dot_q5_k),
+    q8_k_act_kernel(GgmlType::Q6_K, dot_q6_k),
+    q8_k_act_kernel(GgmlType::IQ4_XS, dot_iq4_xs),
 };
 
 }  // namespace
 
-const DotKernel* generic_dot_kernel(GgmlType weight_type) {
-  for (const DotKernel& k : kKernels)
-    if (k.weight_type == weight_type) return &k;
-  return nullptr;
-}
+const DotKernel* generic_dot_kernel(GgmlType weight_type) { return find_dot_kernel(kKernels, weight_type); }
 
 }  // namespace onboard::kernels

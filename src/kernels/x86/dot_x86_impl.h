@@ -16,8 +16,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/act_quant.h"
-#include "kernels/dot.h"
+#include "kernels/dot_table.h"
 #include "tensor/block_layouts.h"
 
 namespace onboard::kernels {
@@ -360,23 +359,19 @@ struct X86Kernels {
   using Q5_K = K4Family<Ops, BlockQ5K, Q5KFifthBit>;
   using Q6_K = Q6K<Ops>;
   static constexpr DotKernel kTable[] = {
-      {GgmlType::F32, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f32_x86<Ops>},
-      {GgmlType::F16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_f16_x86<Ops>},
-      {GgmlType::BF16, GgmlType::F32, act_bytes_f32, quantize_act_f32, dot_bf16_x86<Ops>},
-      {GgmlType::Q4_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_one<Q4_0>, dot_several<Q4_0>},
-      {GgmlType::Q8_0, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_one<Q8_0>, dot_several<Q8_0>},
-      {GgmlType::IQ4_NL, GgmlType::Q8_0, act_bytes_q8_0, quantize_act_q8_0, dot_one<Iq4Nl>, dot_several<Iq4Nl>},
-      {GgmlType::Q4_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_one<Q4_K>, dot_several<Q4_K>},
-      {GgmlType::Q5_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_one<Q5_K>, dot_several<Q5_K>},
-      {GgmlType::Q6_K, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_one<Q6_K>, dot_several<Q6_K>},
-      {GgmlType::IQ4_XS, GgmlType::Q8_K, act_bytes_q8_k, quantize_act_q8_k, dot_iq4_xs_x86<Ops>},
+      f32_act_kernel(GgmlType::F32, dot_f32_x86<Ops>),
+      f32_act_kernel(GgmlType::F16, dot_f16_x86<Ops>),
+      f32_act_kernel(GgmlType::BF16, dot_bf16_x86<Ops>),
+      q8_0_act_kernel(GgmlType::Q4_0, dot_one<Q4_0>, dot_several<Q4_0>),
+      q8_0_act_kernel(GgmlType::Q8_0, dot_one<Q8_0>, dot_several<Q8_0>),
+      q8_0_act_kernel(GgmlType::IQ4_NL, dot_one<Iq4Nl>, dot_several<Iq4Nl>),
+      q8_k_act_kernel(GgmlType::Q4_K, dot_one<Q4_K>, dot_several<Q4_K>),
+      q8_k_act_kernel(GgmlType::Q5_K, dot_one<Q5_K>, dot_several<Q5_K>),
+      q8_k_act_kernel(GgmlType::Q6_K, dot_one<Q6_K>, dot_several<Q6_K>),
+      q8_k_act_kernel(GgmlType::IQ4_XS, dot_iq4_xs_x86<Ops>),
   };
 
-  static const DotKernel* find(GgmlType type) {
-    for (const DotKernel& k : kTable)
-      if (k.weight_type == type) return &k;
-    return nullptr;
-  }
+  static const DotKernel* find(GgmlType type) { return find_dot_kernel(kTable, type); }
 };
 
 }  // namespace
