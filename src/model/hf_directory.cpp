@@ -207,19 +207,27 @@ class ViewBuilder {
     return st_->buffers.emplace_back(n);
   }
 
-  // In place for F32/F16/BF16; FP8 dequantized with its block scales into a new F32 buffer.
-  Expected<Values> values(const Located& src) {
+  // The type values() gives: the tensor's own for F32/F16/BF16, F32 for FP8.
+  static Expected<GgmlType> compute_type(const Located& src) {
     using safetensors::Dtype;
-    const safetensors::TensorInfo& t = *src.t;
-    switch (t.dtype) {
-      case Dtype::kF32: return Values{GgmlType::F32, t.data};
-      case Dtype::kF16: return Values{GgmlType::F16, t.data};
-      case Dtype::kBF16: return Values{GgmlType::BF16, t.data};
-      case Dtype::kF8E4M3: break;
-      case Dtype::kOther:
-        return make_error(ErrorCode::kUnsupported, src.where() + " has dtype " + t.dtype_name +
-                                                       ", which the engine cannot compute with (F32, F16, BF16, F8_E4M3)");
+    switch (src.t->dtype) {
+      case Dtype::kF32: return GgmlType::F32;
+      case Dtype::kF16: return GgmlType::F16;
+      case Dtype::kBF16: return GgmlType::BF16;
+      case Dtype::kF8E4M3: return GgmlType::F32;
+      case Dtype::kOther: break;
     }
+    return make_error(ErrorCode::kUnsupported, src.where() + " has dtype " + src.t->dtype_name +
+                                                   ", which the engine cannot compute with (F32, F16, BF16, F8_E4M3)");
+  }
+
+  // In place for F32/F16/BF16; FP8 dequantized with its block scales to F32, into a new
+  // buffer that stays with the model, or into `transient` when the caller only converts the
+  // values further (kv_b split, expert stack), so no dead F32 copy outlives the load.
+  Expected<Values> values(const Located& src, std::vector<uint8_t>* transient = nullptr) {
+    const safetensors::TensorInfo& t = *src.t;
+    ONBOARD_ASSIGN_OR_RETURN(GgmlType type, compute_type(src));
+    if (t.dtype != safetensors::Dtype::kF8E4M3) return Values{type, t.data};
     if (t.shape.size() != 2)
       return make_error(ErrorCode::kUnsupported, src.where() + " is FP8 with shape " + t.shape_string() + "; FP8 is read for 2-D weights only");
     const int64_t rows = t.shape[0], cols = t.shape[1];
@@ -228,13 +236,16 @@ class ViewBuilder {
     if (s == tensors_.end())
       return make_error(ErrorCode::kCorrupt, src.where() + " is FP8 but '" + scale_name + "' is not in " + index_name_);
     const safetensors::TensorInfo& sc = *s->second.t;
+    using safetensors::Dtype;
     const int64_t sr = (rows + kFp8BlockSize - 1) / kFp8BlockSize, scol = (cols + kFp8BlockSize - 1) / kFp8BlockSize;
     if (sc.dtype != Dtype::kF32 || sc.shape != std::vector<int64_t>{sr, scol})
       return make_error(ErrorCode::kCorrupt, s->second.where() + " is " + sc.dtype_name + " " + sc.shape_string() +
                                                  ", expected F32 " + shape_of({sr, scol}) + " (one per 128x128 block)");
     std::vector<float> scale(sr * scol);
     std::memcpy(scale.data(), sc.data, scale.size() * sizeof(float));  // the shard gives no alignment
-    std::vector<uint8_t>& b = buffer(static_cast<size_t>(rows * cols) * sizeof(float));
+    const size_t n_bytes = static_cast<size_t>(rows * cols) * sizeof(float);
+    std::vector<uint8_t>& b = transient ? *transient : buffer(n_bytes);
+    b.resize(n_bytes);
     dequantize_fp8_blocks(t.data, scale.data(), rows, cols, reinterpret_cast<float*>(b.data()));
     ++report_.n_fp8;
     report_.fp8_source_bytes += t.n_bytes;
@@ -299,7 +310,8 @@ class ViewBuilder {
   Status add_kv_b(int64_t layer, const Located& src) {
     const int64_t H = c_.n_head, L = c_.kv_lora_rank, nope = c_.qk_nope_dim, vd = c_.v_head_dim;
     ONBOARD_TRY(check_shape(src, {H * (nope + vd), L}));
-    ONBOARD_ASSIGN_OR_RETURN(Values v, values(src));
+    std::vector<uint8_t> fp8_values;
+    ONBOARD_ASSIGN_OR_RETURN(Values v, values(src, &fp8_values));
     const size_t es = row_bytes(v.type, 1);
     std::vector<uint8_t>& kb = buffer(H * L * nope * es);
     std::vector<uint8_t>& vb = buffer(H * vd * L * es);
@@ -322,28 +334,31 @@ class ViewBuilder {
     const bool down = proj == "down_proj.weight";
     const std::vector<int64_t> want = down ? std::vector<int64_t>{E, F} : std::vector<int64_t>{F, E};
     const std::string prefix = "model.layers." + std::to_string(layer) + ".mlp.experts.";
-    std::vector<Values> vals;
+    // One type for the stack: the experts' own when they agree, else F32.
+    GgmlType type = GgmlType::F32;
     for (int64_t e = 0; e < N; ++e) {
       if (static_cast<int64_t>(slot.size()) <= e || !slot[e]) return missing(prefix + std::to_string(e) + "." + proj);
       ONBOARD_TRY(check_shape(slot[e]->second, want));
-      ONBOARD_ASSIGN_OR_RETURN(Values v, values(slot[e]->second));
-      vals.push_back(v);
+      ONBOARD_ASSIGN_OR_RETURN(GgmlType t, compute_type(slot[e]->second));
+      if (e == 0) {
+        type = t;
+      } else if (t != type) {
+        type = GgmlType::F32;
+      }
     }
-    // One type for the stack: the experts' own when they agree, else F32.
-    GgmlType type = vals[0].type;
-    for (const Values& v : vals)
-      if (v.type != type) type = GgmlType::F32;
     const int64_t rows = want[0], cols = want[1];
     const size_t slab = row_bytes(type, cols) * rows;
     std::vector<uint8_t>& b = buffer(slab * N);
+    std::vector<uint8_t> fp8_values;  // one FP8 expert at a time, dequantized on its way into the stack
     for (int64_t e = 0; e < N; ++e) {
+      ONBOARD_ASSIGN_OR_RETURN(Values v, values(slot[e]->second, &fp8_values));
       uint8_t* dst = b.data() + e * slab;
-      if (vals[e].type == type) {
-        std::memcpy(dst, vals[e].data, slab);
+      if (v.type == type) {
+        std::memcpy(dst, v.data, slab);
       } else {
-        const size_t src_rb = row_bytes(vals[e].type, cols);
+        const size_t src_rb = row_bytes(v.type, cols);
         for (int64_t r = 0; r < rows; ++r)
-          dequantize_row(vals[e].type, vals[e].data + r * src_rb, reinterpret_cast<float*>(dst) + r * cols, cols);
+          dequantize_row(v.type, v.data + r * src_rb, reinterpret_cast<float*>(dst) + r * cols, cols);
       }
     }
     const std::string g = std::string("ffn_") + proj.substr(0, proj.find('_')) + "_exps.weight";
