@@ -305,6 +305,8 @@ StepOutcome ChoiceTask::step(int slot) {
       return StepOutcome::kDone;
     }
     sampled = true;
+    // From the unmasked logits (the constraint masks a copy): the model's own distribution,
+    // also under a grammar (token_logprobs.h).
     if (params_.top_logprobs >= 0)
       token_logprobs(logits, model_.loaded().model->config().n_vocab, tok, params_.top_logprobs, logprob_);
   }

@@ -1,7 +1,9 @@
 // Log-probabilities of a sampled token and of the most likely alternatives, for the API's
 // logprobs / top_logprobs. They are the log-softmax of the model's logits for that position
 // (before penalties, temperature, top-k/top-p): the model's own distribution, as OpenAI
-// reports it, so a value does not change with the request's sampling settings.
+// reports it, so a value does not change with the request's sampling settings. Under a
+// grammar (structured output) they are still the unconstrained distribution: the grammar mask
+// is applied to a copy (TokenConstraint::sample), never to the logits passed here.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "runtime/chat_prompt.h"
+#include "runtime/grammar/gbnf_parser.h"
 
 namespace onboard::server {
 namespace {
@@ -205,6 +206,30 @@ TEST(Generation, LogprobsAreLogSoftmaxOfTheModelsLogits) {
   p.top_logprobs = 2;
   got = run_with_logprobs(*m, p);
   ASSERT_FALSE(got.empty());
+  expect_logprobs_match_model(*m, p, got);
+}
+
+// The grammar restricts which token is drawn, not the reported distribution: the logprobs stay
+// the model's own (the mask is applied to a copy of the logits), so the alternatives listed
+// may be tokens the grammar forbids.
+TEST(Generation, LogprobsUnderAGrammarAreTheUnconstrainedModelDistribution) {
+  auto m = tiny(1);
+  ASSERT_TRUE(m);
+  auto p = greedy(*m, "hello", 8);
+  auto g = runtime::grammar::parse_gbnf("root ::= [0-9]+");
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  p.grammar = std::make_shared<const runtime::grammar::Grammar>(std::move(*g));
+  p.sampling.temperature = 1.5f;
+  p.sampling.top_p = 1.0f;
+  p.sampling.seed = 3;
+  p.top_logprobs = 3;
+  auto got = run_with_logprobs(*m, p);
+  ASSERT_FALSE(got.empty());
+  for (const auto& e : got) {
+    ASSERT_FALSE(e.chosen.bytes.empty());
+    EXPECT_TRUE(std::all_of(e.chosen.bytes.begin(), e.chosen.bytes.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        << "the grammar chose " << e.chosen.bytes;
+  }
   expect_logprobs_match_model(*m, p, got);
 }
 

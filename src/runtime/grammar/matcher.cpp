@@ -124,21 +124,22 @@ void Matcher::reset() {
   stacks_.clear();
   StackOps ops{grammar_.get(), &arena_};
   for (uint32_t alt : grammar_->rule_alts[grammar_->root]) ops.expand(alt, kCompleteStack, stacks_);
+  sort_stacks();
 }
 
 bool Matcher::accept_bytes(std::string_view bytes) {
   const size_t arena_before = arena_.size();
-  std::vector<int32_t> cur = stacks_;
+  cur_ = stacks_;
   StackOps ops{grammar_.get(), &arena_};
   for (char c : bytes) {
-    ops.advance(cur, static_cast<uint8_t>(c), next_);
+    ops.advance(cur_, static_cast<uint8_t>(c), next_);
     if (next_.empty()) {
       arena_.resize(arena_before);
       return false;
     }
-    cur.swap(next_);
+    cur_.swap(next_);
   }
-  stacks_ = std::move(cur);
+  stacks_.swap(cur_);
   compact();
   return true;
 }
@@ -149,40 +150,54 @@ bool Matcher::accepting() const {
 
 // Copies the live stacks into a fresh arena so it does not grow with the output.
 void Matcher::compact() {
-  std::vector<StackNode> fresh;
-  std::vector<int32_t> remap(arena_.size(), -2);
+  fresh_.clear();
+  remap_.assign(arena_.size(), -2);
   auto copy = [&](auto& self, int32_t id) -> int32_t {
     if (id == kCompleteStack) return id;
-    int32_t& m = remap[static_cast<size_t>(id)];
+    int32_t& m = remap_[static_cast<size_t>(id)];
     if (m != -2) return m;
     const StackNode n = arena_[static_cast<size_t>(id)];
     const int32_t parent = self(self, n.parent);
-    fresh.push_back({n.pos, parent, n.partial});
-    m = static_cast<int32_t>(fresh.size() - 1);
+    fresh_.push_back({n.pos, parent, n.partial});
+    m = static_cast<int32_t>(fresh_.size() - 1);
     return m;
   };
   for (int32_t& s : stacks_) s = copy(copy, s);
-  arena_ = std::move(fresh);
+  arena_.swap(fresh_);
+  sort_stacks();
 }
 
-std::string Matcher::state_key() const {
-  std::vector<std::string> parts;
+void Matcher::sort_stacks() {
+  // Top to bottom, (pos, partial) pairs compared in turn; a stack that ends first is less.
+  auto less = [this](int32_t a, int32_t b) {
+    while (a != b) {
+      if (a == kCompleteStack) return true;
+      if (b == kCompleteStack) return false;
+      const StackNode& x = arena_[static_cast<size_t>(a)];
+      const StackNode& y = arena_[static_cast<size_t>(b)];
+      if (x.pos != y.pos) return x.pos < y.pos;
+      if (x.partial != y.partial) return x.partial < y.partial;
+      a = x.parent;
+      b = y.parent;
+    }
+    return false;
+  };
+  std::sort(stacks_.begin(), stacks_.end(), less);
+}
+
+void Matcher::state_key(std::string& key) const {
+  // Stacks are unique and sorted (sort_stacks), so the concatenation is canonical. A partial
+  // always has bit 31 set and a position never does, and 0xffffffff is neither: the
+  // separator and the optional partial cannot be confused.
+  key.clear();
   for (int32_t s : stacks_) {
-    std::string p;
     for (int32_t id = s; id != kCompleteStack; id = arena_[static_cast<size_t>(id)].parent) {
       const StackNode& n = arena_[static_cast<size_t>(id)];
-      p.append(reinterpret_cast<const char*>(&n.pos), sizeof n.pos);
-      if (n.partial) p.append(reinterpret_cast<const char*>(&n.partial), sizeof n.partial);
+      key.append(reinterpret_cast<const char*>(&n.pos), sizeof n.pos);
+      if (n.partial) key.append(reinterpret_cast<const char*>(&n.partial), sizeof n.partial);
     }
-    parts.push_back(std::move(p));
-  }
-  std::sort(parts.begin(), parts.end());
-  std::string key;
-  for (const auto& p : parts) {
-    key += p;
     key.append(4, '\xff');
   }
-  return key;
 }
 
 }  // namespace onboard::runtime::grammar

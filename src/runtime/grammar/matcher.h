@@ -64,16 +64,24 @@ class Matcher {
   const Grammar& grammar() const { return *grammar_; }
   const std::vector<StackNode>& arena() const { return arena_; }
   const std::vector<int32_t>& stacks() const { return stacks_; }
-  // Identifies the state (equal states, equal keys): the positions of every stack.
-  std::string state_key() const;
+  // Identifies the state (equal states, equal keys): the positions of every stack, written
+  // into `key` (its storage reused: the per-token mask lookup allocates nothing).
+  void state_key(std::string& key) const;
 
  private:
   void compact();
+  // Sorts stacks_ by their contents, so equal states list their stacks in the same order.
+  void sort_stacks();
 
   std::shared_ptr<const Grammar> grammar_;
   std::vector<StackNode> arena_;
   std::vector<int32_t> stacks_;
-  std::vector<int32_t> next_;
+  // Scratch of accept_bytes/compact, kept so that advancing over a token allocates nothing once
+  // their capacity is reached: the stacks being advanced, the stacks after the next byte, the
+  // arena compact() builds (swapped with arena_) and its old-to-new node map.
+  std::vector<int32_t> cur_, next_;
+  std::vector<StackNode> fresh_;
+  std::vector<int32_t> remap_;
 };
 
 }  // namespace onboard::runtime::grammar

@@ -68,14 +68,14 @@ const std::vector<uint64_t>& TokenConstraint::mask() {
   if (max_cached_ == 0) {
     compute(current_);
   } else {
-    const std::string key = matcher_.state_key();
-    auto it = cache_.find(key);
+    matcher_.state_key(key_);
+    auto it = cache_.find(key_);
     if (it != cache_.end()) {
       current_ = it->second;
     } else {
       compute(current_);
       if (cache_.size() >= max_cached_) cache_.clear();  // bounded; states of a new phase refill it
-      cache_.emplace(key, current_);
+      cache_.emplace(key_, current_);
     }
   }
   current_valid_ = true;
@@ -111,7 +111,11 @@ bool TokenConstraint::would_accept(int32_t token) const {
 }
 
 int32_t TokenConstraint::sample(Sampler& sampler, const float* logits, bool try_unmasked) {
-  if (try_unmasked && !current_valid_ && (max_cached_ == 0 || !cache_.count(matcher_.state_key()))) {
+  auto state_cached = [this] {
+    matcher_.state_key(key_);
+    return cache_.count(key_) != 0;
+  };
+  if (try_unmasked && !current_valid_ && (max_cached_ == 0 || !state_cached())) {
     const int32_t first = sampler.sample(logits);
     if (would_accept(first)) return first;
   }

@@ -68,6 +68,7 @@ class TokenConstraint {
   Matcher matcher_;
   size_t max_cached_;
   std::unordered_map<std::string, std::vector<uint64_t>> cache_;
+  std::string key_;  // the matcher's state key, storage reused across tokens
   std::vector<uint64_t> current_;
   std::vector<float> masked_;  // sample()'s copy of the logits, sized at construction
   bool current_valid_ = false;
