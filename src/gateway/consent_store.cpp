@@ -38,19 +38,23 @@ Expected<int64_t> ConsentStore::grant(const ConsentGrant& g) {
     return make_error(ErrorCode::kInvalidArgument, "consent: duration_s " + std::to_string(g.duration_s) +
                                                        " exceeds the policy's maximum of " + std::to_string(max_duration_s_));
   const int64_t now = clock_();
+  // RETURNING, not the connection's last rowid: the server's threads share the connection.
   auto r = db_->query(
-      "INSERT INTO consent(category, purpose, granted_at, expires_at, persistent, ignition) VALUES(?,?,?,?,?,?)",
+      "INSERT INTO consent(category, purpose, granted_at, expires_at, persistent, ignition) VALUES(?,?,?,?,?,?) "
+      "RETURNING id",
       {std::string(category_name(g.category)), g.purpose, now, now + g.duration_s, int64_t{g.persistent ? 1 : 0},
        current_ignition()});
   if (!r.ok()) return r.error();
-  return db_->last_insert_id();
+  return sql_int(r->at(0)[0]);
 }
 
 Expected<int> ConsentStore::revoke(Category c) {
-  auto r = db_->query("UPDATE consent SET revoked_at = ? WHERE category = ? AND revoked_at IS NULL",
+  // The rows it changed come back (RETURNING): the shared connection's change count may be
+  // another thread's by the time it is read.
+  auto r = db_->query("UPDATE consent SET revoked_at = ? WHERE category = ? AND revoked_at IS NULL RETURNING id",
                       {clock_(), std::string(category_name(c))});
   if (!r.ok()) return r.error();
-  return static_cast<int>(db_->changes());
+  return static_cast<int>(r->size());
 }
 
 Status ConsentStore::ignition() {
@@ -98,9 +102,9 @@ Expected<std::vector<ConsentRecord>> ConsentStore::list_active() {
 }
 
 Expected<int64_t> ConsentStore::delete_all() {
-  auto r = db_->query("DELETE FROM consent");
+  auto r = db_->query("DELETE FROM consent RETURNING id");
   if (!r.ok()) return r.error();
-  return db_->changes();
+  return static_cast<int64_t>(r->size());
 }
 
 }  // namespace onboard::gateway

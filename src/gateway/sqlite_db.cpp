@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdlib>
+
 namespace onboard::gateway {
 namespace {
 
@@ -71,9 +73,6 @@ Expected<std::vector<SqlRow>> SqliteDb::query(const std::string& sql, const std:
   }
   return rows;
 }
-
-int64_t SqliteDb::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-int64_t SqliteDb::changes() const { return sqlite3_changes64(db_); }
 
 int64_t sql_int(const SqlValue& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) return *n;

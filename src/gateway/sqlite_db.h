@@ -27,10 +27,9 @@ class SqliteDb {
 
   // Runs one or more statements without parameters.
   Status exec(const std::string& sql);
-  // Runs one statement with `params`; returns its rows.
+  // Runs one statement with `params`; returns its rows. (Ask for ids and counts with
+  // RETURNING: the connection is shared by threads, its last rowid and change count are not.)
   Expected<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params = {});
-  int64_t last_insert_id() const;
-  int64_t changes() const;
   const std::string& path() const { return path_; }
 
  private:

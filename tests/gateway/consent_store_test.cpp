@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
+#include <thread>
+#include <vector>
 
 namespace onboard::gateway {
 namespace {
@@ -79,6 +83,36 @@ TEST_F(ConsentFixture, DeleteAllRemovesEveryRecord) {
   auto list = store->list_active();
   ASSERT_TRUE(list.ok());
   EXPECT_TRUE(list->empty());
+}
+
+// The server's HTTP threads share one store: each grant must return its own row's id (not
+// another thread's, read back from the connection after the insert).
+TEST_F(ConsentFixture, ConcurrentGrantsEachGetTheirOwnId) {
+  constexpr int kThreads = 8, kGrants = 40;
+  std::vector<std::vector<int64_t>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kGrants; ++i) {
+        auto id = store->grant({Category::kLocationPrecise, 600, false, "t" + std::to_string(t)});
+        if (id.ok()) ids[static_cast<size_t>(t)].push_back(*id);
+      }
+    });
+  for (auto& th : threads) th.join();
+  auto list = store->list_active();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), static_cast<size_t>(kThreads * kGrants));
+  std::set<int64_t> distinct;
+  for (const ConsentRecord& r : *list) {
+    const std::string purpose = r.purpose;
+    const auto& mine = ids[static_cast<size_t>(std::stoi(purpose.substr(1)))];
+    EXPECT_NE(std::find(mine.begin(), mine.end(), r.id), mine.end()) << "row " << r.id << " of " << purpose;
+    distinct.insert(r.id);
+  }
+  size_t returned = 0;
+  for (const auto& v : ids) returned += v.size();
+  EXPECT_EQ(returned, static_cast<size_t>(kThreads * kGrants));
+  EXPECT_EQ(distinct.size(), returned);
 }
 
 }  // namespace
