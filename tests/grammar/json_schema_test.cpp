@@ -4,6 +4,8 @@
 // schemas must fail with an error naming the keyword.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -11,6 +13,7 @@
 #include "grammar_test_util.h"
 #include "runtime/grammar/json_schema_grammar.h"
 #include "runtime/grammar/json_schema_integer_range.h"
+#include "runtime/grammar/json_schema_number_range.h"
 #include "runtime/grammar/token_constraint.h"
 
 namespace onboard::runtime::grammar {
@@ -58,7 +61,10 @@ TEST(JsonSchemaGrammar, EveryKeywordAcceptsTheValidAndRejectsTheInvalid) {
 
 TEST(JsonSchemaGrammar, MaskAllowsEachTokenOfAValidInstance) {
   // The mask (not only accept) along one instance of a nested schema.
-  const json schema = cases()["cases"][19]["schema"];  // $defs recursion
+  json schema;
+  for (const auto& c : cases()["cases"])
+    if (c["name"] == "$defs recursion") schema = c["schema"];
+  ASSERT_FALSE(schema.is_null());
   auto g = testing::compile(*json_schema_to_gbnf(schema));
   TokenConstraint tc(g, testing::qwen_trie());
   const std::string text = R"({"v":1,"kids":[{"v":-2},{"v":3,"kids":[]}]})";
@@ -87,6 +93,50 @@ TEST(IntegerRange, AcceptsExactlyTheIntegersInRange) {
       EXPECT_FALSE(testing::matches(g, "07"));
     }
   }
+}
+
+// Every decimal with up to 3 fraction digits in a window around the bounds: accepted exactly when
+// it lies in the interval (compared in thousandths, exact), in each form JSON allows without an
+// exponent ("5", "5.0", "5.50").
+TEST(NumberRange, AcceptsExactlyTheDecimalsInRange) {
+  struct Case {
+    std::optional<NumberBound> lo, hi;
+  };
+  const std::vector<Case> cases = {
+      {NumberBound{16.5, false}, NumberBound{28, false}}, {NumberBound{-1.5, true}, NumberBound{0, true}},
+      {std::nullopt, NumberBound{-2.75, false}},          {NumberBound{0.125, true}, std::nullopt},
+      {NumberBound{3.25, false}, NumberBound{3.75, true}}, {NumberBound{-0.5, false}, NumberBound{0.5, false}},
+      {NumberBound{7, false}, NumberBound{7, false}},      {NumberBound{-12.04, false}, NumberBound{-11.9, true}},
+      {NumberBound{0, false}, NumberBound{100, false}},    {NumberBound{2.1, true}, NumberBound{2.105, false}}};
+  for (const Case& c : cases) {
+    auto gbnf = number_range_gbnf(c.lo, c.hi);
+    ASSERT_TRUE(gbnf.ok()) << gbnf.error().message;
+    auto g = testing::compile("root ::= " + *gbnf);
+    ASSERT_TRUE(g);
+    const auto milli = [](double v) { return static_cast<int64_t>(std::llround(v * 1000)); };
+    const int64_t from = (c.lo ? milli(c.lo->value) : milli(c.hi->value) - 20000) - 2500;
+    const int64_t to = (c.hi ? milli(c.hi->value) : milli(c.lo->value) + 20000) + 2500;
+    for (int64_t m = from; m <= to; ++m) {
+      const bool in = (!c.lo || (c.lo->exclusive ? m > milli(c.lo->value) : m >= milli(c.lo->value))) &&
+                      (!c.hi || (c.hi->exclusive ? m < milli(c.hi->value) : m <= milli(c.hi->value)));
+      const int64_t a = m < 0 ? -m : m;
+      const std::string sign = m < 0 ? "-" : "", whole = std::to_string(a / 1000);
+      char frac[8];
+      std::snprintf(frac, sizeof frac, "%03d", static_cast<int>(a % 1000));
+      std::string f = frac;
+      while (!f.empty() && f.back() == '0') f.pop_back();
+      std::vector<std::string> forms = {sign + whole + "." + frac};
+      forms.push_back(f.empty() ? sign + whole : sign + whole + "." + f);
+      if (f.empty()) forms.push_back(sign + whole + ".0");
+      for (const std::string& text : forms) {
+        if (text == "-0" || text.rfind("-0.000", 0) == 0 || text == "-0.0") continue;  // -0 is 0: either verdict is valid JSON
+        ASSERT_EQ(testing::matches(g, text), in) << text << " against " << *gbnf;
+      }
+    }
+    EXPECT_FALSE(testing::matches(g, "1e1"));  // no exponents: every sentence is compared digit by digit
+  }
+  EXPECT_FALSE(number_range_gbnf(NumberBound{2, false}, NumberBound{1, false}).ok());
+  EXPECT_FALSE(number_range_gbnf(NumberBound{1, true}, NumberBound{1, false}).ok());
 }
 
 TEST(JsonSchemaGrammar, UnsupportedOrUnsatisfiableSchemasAreRefusedNamingTheKeyword) {

@@ -7,6 +7,7 @@
 
 #include "runtime/grammar/gbnf_parser.h"
 #include "runtime/grammar/json_schema_integer_range.h"
+#include "runtime/grammar/json_schema_number_range.h"
 #include "runtime/grammar/json_schema_pattern.h"
 
 namespace onboard::runtime::grammar {
@@ -268,10 +269,28 @@ struct JsonSchemaConverter::Impl {
     return c.add_rule(name("int"), integer_range_gbnf(lo, hi));
   }
 
+  Expected<std::optional<NumberBound>> number_bound(const json& s, const char* key, const std::string& path) {
+    if (!s.contains(key)) return std::optional<NumberBound>();
+    if (!s[key].is_number()) return make_error(ErrorCode::kInvalidArgument, std::string("json_schema: '") + key + "' must be a number at " + path);
+    return std::optional<NumberBound>(NumberBound{s[key].get<double>(), std::string(key).rfind("exclusive", 0) == 0});
+  }
+
   Expected<std::string> number_rule(const json& s, const std::string& path) {
-    for (const char* k : {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"})
-      if (s.contains(k)) return refuse(path, std::string("'") + k + "' on type number is not supported (it is on type integer)");
-    return common("number");
+    ONBOARD_ASSIGN_OR_RETURN(auto lo1, number_bound(s, "minimum", path));
+    ONBOARD_ASSIGN_OR_RETURN(auto lo2, number_bound(s, "exclusiveMinimum", path));
+    ONBOARD_ASSIGN_OR_RETURN(auto hi1, number_bound(s, "maximum", path));
+    ONBOARD_ASSIGN_OR_RETURN(auto hi2, number_bound(s, "exclusiveMaximum", path));
+    // The tighter of each pair (an exclusive bound wins a tie).
+    std::optional<NumberBound> lo = lo1, hi = hi1;
+    if (lo2 && (!lo || lo2->value >= lo->value)) lo = lo2;
+    if (hi2 && (!hi || hi2->value <= hi->value)) hi = hi2;
+    if (!lo && !hi) return common("number");
+    auto g = number_range_gbnf(lo, hi);
+    if (!g.ok()) {
+      if (g.error().code == ErrorCode::kInvalidArgument) return impossible(path, "no number lies between 'minimum' and 'maximum'");
+      return refuse(path, g.error().message);
+    }
+    return c.add_rule(name("number"), *g);
   }
 
   Expected<std::string> string_rule(const json& s, const std::string& path) {
