@@ -8,6 +8,7 @@ namespace onboard::runtime {
 Sampler::Sampler(int64_t n_vocab, const SamplerParams& params)
     : n_vocab_(n_vocab), params_(params), rng_(params.seed) {
   cand_.resize(n_vocab);
+  if (!params.logit_bias.empty()) biased_.resize(n_vocab);
   probs_.resize(n_vocab);
   recent_.assign(std::max(0, params.penalty_last_n), 0);
   counts_.assign(n_vocab, 0);
@@ -49,6 +50,12 @@ void Sampler::apply_penalties(std::vector<Candidate>& c) const {
 }
 
 int32_t Sampler::sample(const float* logits) {
+  if (!params_.logit_bias.empty()) {
+    std::copy(logits, logits + n_vocab_, biased_.begin());
+    for (const auto& [id, bias] : params_.logit_bias)
+      if (id >= 0 && id < n_vocab_) biased_[id] = bias <= -100.0f ? -INFINITY : biased_[id] + bias;
+    logits = biased_.data();
+  }
   const bool penalize = recent_size_ > 0 && (params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
                                              params_.frequency_penalty != 0.0f);
   if (params_.temperature <= 0.0f && !penalize) return argmax(logits, n_vocab_);

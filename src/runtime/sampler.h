@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace onboard::runtime {
@@ -20,6 +21,8 @@ struct SamplerParams {
   float frequency_penalty = 0.0f;
   int32_t penalty_last_n = 64;      // how many recent tokens the penalties look at
   uint64_t seed = 0;
+  // Added to a token's logit before anything else (OpenAI's logit_bias); -100 bans the token.
+  std::vector<std::pair<int32_t, float>> logit_bias;
 };
 
 class Sampler {
@@ -46,6 +49,7 @@ class Sampler {
   SamplerParams params_;
   std::mt19937_64 rng_;
   std::vector<Candidate> cand_;
+  std::vector<float> biased_;  // the logits with logit_bias applied (sized only when there is one)
   std::vector<float> probs_;
   std::vector<int32_t> recent_;  // ring buffer of the last penalty_last_n tokens
   std::vector<int32_t> counts_;  // occurrences of each id inside the window

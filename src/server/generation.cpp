@@ -46,7 +46,7 @@ ChoiceTask::ChoiceTask(ServedModel& model, std::shared_ptr<Channel> channel, int
       history_(params.prompt),
       sampler_(model.loaded().model->config().n_vocab, params.sampling),
       detok_(model.loaded().tokenizer, /*skip_special=*/false),
-      parser_(OutputParserOptions{.starts_in_reasoning = params.starts_in_reasoning, .parse_tool_calls = true}),
+      parser_(OutputParserOptions{.starts_in_reasoning = params.starts_in_reasoning, .parse_tool_calls = params.parse_tool_calls}),
       in_reasoning_(params.starts_in_reasoning),
       saw_output_(params.starts_in_reasoning) {
   logprob_.top.reserve(static_cast<size_t>(std::max(params.top_logprobs, 0)));
@@ -336,7 +336,8 @@ StepOutcome ChoiceTask::step(int slot) {
   }
   // Sampled tokens only: a forced "</think>" was not the model's choice.
   if (sampled && params_.top_logprobs >= 0) emit_logprob();
-  if (!model_.loaded().tokenizer.is_control(tok)) {
+  const text::Tokenizer& tokenizer = model_.loaded().tokenizer;
+  if (!tokenizer.is_control(tok) || is_tool_call_marker(tokenizer.token_piece(tok))) {
     const std::string piece = detok_.push(tok);
     if (!piece.empty()) track_reasoning(piece);
     if (constraint_ && !constraint_active_ &&

@@ -65,6 +65,7 @@ struct GenerationParams {
   // constrained choice are released when the block is complete, never from a truncated one.
   std::shared_ptr<const runtime::grammar::Grammar> grammar;
   bool grammar_from_tool_calls = false;
+  bool parse_tool_calls = true;  // false under tool_choice "none"
   int top_logprobs = -1;  // -1: no logprobs; else alternatives per sampled token
 };
 

@@ -15,6 +15,7 @@
 #include "server/metrics.h"
 #include "server/openai_protocol.h"
 #include "server/structured_output.h"
+#include "text/tool_call_parser.h"
 
 namespace onboard::server {
 namespace {
@@ -237,6 +238,7 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
   if (!resolve_priority(req, cr, st.priority, err)) return false;
 
   GenerationParams gp;
+  int32_t banned_tool_call_open = -1;
   if (cr.endpoint == Endpoint::kChat) {
     auto rendered = runtime::render_chat(lm, cr.messages, model.options().chat_template, cr.tools);
     if (!rendered.ok()) {
@@ -250,6 +252,13 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
     if (!build_output_constraint(cr, oc, err)) return false;
     gp.grammar = std::move(oc.grammar);
     gp.grammar_from_tool_calls = oc.from_tool_calls_marker;
+    gp.parse_tool_calls = !oc.tool_calls_forbidden;
+    if (oc.tool_calls_forbidden) {
+      // Ban the block's opening token where the vocabulary has it as one token; spelled out in
+      // pieces it can only come out as text, which is left as text.
+      const auto open = lm.tokenizer.encode(std::string(kToolCallsBegin), {.add_bos = false, .parse_special = true});
+      if (open.size() == 1) banned_tool_call_open = open[0];
+    }
   } else {
     gp.prompt = runtime::raw_prompt_tokens(lm, cr.prompt);
     gp.parse_output = false;
@@ -284,6 +293,15 @@ bool HttpServer::Impl::prepare(const httplib::Request& req, const CompletionRequ
   if (cr.presence_penalty) sp.presence_penalty = *cr.presence_penalty;
   if (cr.frequency_penalty) sp.frequency_penalty = *cr.frequency_penalty;
   if (cr.repetition_penalty) sp.repetition_penalty = *cr.repetition_penalty;
+  for (const auto& [id, bias] : cr.logit_bias) {
+    if (id >= c.n_vocab) {
+      err = bad_field("logit_bias", "token id " + std::to_string(id) + " in 'logit_bias' is not in this model's vocabulary of " +
+                                        std::to_string(c.n_vocab) + " tokens");
+      return false;
+    }
+    sp.logit_bias.emplace_back(id, bias);
+  }
+  if (banned_tool_call_open >= 0) sp.logit_bias.emplace_back(banned_tool_call_open, -100.0f);
   const uint64_t seed =
       cr.seed ? *cr.seed : static_cast<uint64_t>(std::chrono::high_resolution_clock::now().time_since_epoch().count());
 

@@ -321,6 +321,25 @@ bool parse_request(const std::string& body, Endpoint endpoint, CompletionRequest
   if (!get_int(j, "seed", std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(), v, err)) return false;
   if (v) out.seed = static_cast<uint64_t>(*v);
   v.reset();
+  if (auto it = j.find("logit_bias"); it != j.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      err = wrong_type("logit_bias", "an object mapping token ids to biases", *it);
+      return false;
+    }
+    for (auto b = it->begin(); b != it->end(); ++b) {
+      const std::string& key = b.key();
+      const bool is_id = !key.empty() && key.size() <= 9 && key.find_first_not_of("0123456789") == std::string::npos;
+      if (!is_id) {
+        err = bad_field("logit_bias", "'logit_bias' keys must be token ids (decimal integers), got \"" + key + "\"");
+        return false;
+      }
+      if (!b->is_number() || !std::isfinite(b->get<double>()) || b->get<double>() < -100 || b->get<double>() > 100) {
+        err = bad_field("logit_bias", "'logit_bias[\"" + key + "\"]' must be a number between -100 and 100, got " + b->dump());
+        return false;
+      }
+      out.logit_bias.emplace_back(std::stoi(key), static_cast<float>(b->get<double>()));
+    }
+  }
   if (!get_int(j, "n", 1, 16, v, err)) return false;
   if (v) out.n = static_cast<int>(*v);
   if (!get_bool(j, "stream", out.stream, err)) return false;

@@ -49,6 +49,7 @@ struct CompletionRequest {
   std::optional<int64_t> reasoning_budget;  // thinking tokens at most (reasoning_effort maps here)
   std::optional<Priority> priority;
   int top_logprobs = -1;  // -1: no logprobs; else how many alternatives per token (0..20)
+  std::vector<std::pair<int32_t, float>> logit_bias;  // token id -> bias in [-100, 100]
 };
 
 // Parses a request body. Unknown fields are ignored; malformed JSON, wrong types and values

@@ -79,6 +79,7 @@ bool build_output_constraint(const CompletionRequest& cr, OutputConstraint& out,
       mode = "named";
       opt.only_function = tc["function"]["name"].get<std::string>();
     }
+    out.tool_calls_forbidden = mode == "none";
     if (mode != "none") {
       if (wants_json) {
         err = bad_field("response_format", "'response_format' json_object/json_schema together with tools is not supported; "

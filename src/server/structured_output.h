@@ -17,6 +17,9 @@ struct OutputConstraint {
   // tool_choice auto: free text until the model opens the tool-call block, constrained from
   // there. Otherwise the grammar holds from the start of the answer (after any reasoning).
   bool from_tool_calls_marker = false;
+  // tool_choice "none": the answer may not call a tool (the call block's opening token is banned
+  // and call syntax in the text stays text).
+  bool tool_calls_forbidden = false;
 };
 
 // false with `err` (status 400, param naming the field) when the request cannot be enforced.

@@ -23,6 +23,13 @@ inline constexpr std::string_view kToolCallBegin = "<｜tool▁call▁begin｜>"
 inline constexpr std::string_view kToolCallEnd = "<｜tool▁call▁end｜>";
 inline constexpr std::string_view kToolSep = "<｜tool▁sep｜>";
 
+// The tool-call markers: text the parser reads even where the vocabulary has them as control
+// tokens (DeepSeek-V3's GGUF does), which output otherwise drops.
+inline bool is_tool_call_marker(std::string_view piece) {
+  return piece == kToolCallsBegin || piece == kToolCallsEnd || piece == kToolCallBegin || piece == kToolCallEnd ||
+         piece == kToolSep;
+}
+
 // Parses the text between <｜tool▁call▁begin｜> and <｜tool▁call▁end｜>. On failure returns
 // false and sets `error`.
 bool parse_tool_call(std::string_view inner, ToolCall& call, std::string& error);

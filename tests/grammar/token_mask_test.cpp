@@ -7,6 +7,7 @@
 
 #include "grammar_test_util.h"
 #include "runtime/grammar/token_constraint.h"
+#include "runtime/grammar/tool_call_grammar.h"
 
 namespace onboard::runtime::grammar {
 namespace {
@@ -124,6 +125,41 @@ TEST(TokenMask, GreedySampleIsTheBestAllowedTokenWithOrWithoutTheMaskWalk) {
   TokenConstraint c(g, testing::qwen_trie());
   EXPECT_EQ(c.sample(sampler, logits.data()), three);
   EXPECT_EQ(logits[static_cast<size_t>(letter)], 9);  // the caller's logits are left alone
+}
+
+}  // namespace
+}  // namespace onboard::runtime::grammar
+
+namespace onboard::runtime::grammar {
+namespace {
+
+// DeepSeek-V3's tool-call markers are control tokens; a model trained on them must be able to
+// emit them where the tool-call grammar has their text, not only spell them out in pieces.
+TEST(TokenMask, ToolCallMarkersAreAllowedAsTheirControlTokens) {
+  auto f = gguf::GgufFile::open(std::string(ONBOARD_FIXTURES_DIR) + "/models/tiny-v3-mla.gguf");
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  auto v = text::vocab_from_gguf(*f);
+  ASSERT_TRUE(v.ok()) << v.error().message;
+  auto tok = text::Tokenizer::create(std::move(*v));
+  ASSERT_TRUE(tok.ok()) << tok.error().message;
+  const auto calls_begin = tok->encode("<｜tool▁calls▁begin｜>", {.add_bos = false, .parse_special = true});
+  const auto call_begin = tok->encode("<｜tool▁call▁begin｜>", {.add_bos = false, .parse_special = true});
+  ASSERT_EQ(calls_begin.size(), 1u);
+  ASSERT_EQ(call_begin.size(), 1u);
+  ASSERT_EQ(tok->token_type(calls_begin[0]), text::TokenType::kControl);
+  const nlohmann::ordered_json tools = nlohmann::ordered_json::parse(
+      R"([{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"x":{"type":"integer"}},"required":["x"]}}}])");
+  auto gbnf = tool_call_gbnf(tools, {});
+  ASSERT_TRUE(gbnf.ok()) << gbnf.error().message;
+  TokenConstraint tc(compile(*gbnf), std::make_shared<const VocabTrie>(*tok));
+  EXPECT_TRUE(tc.allowed(calls_begin[0]));
+  EXPECT_FALSE(tc.allowed(call_begin[0]));  // not before the block opens
+  ASSERT_TRUE(tc.accept_token(calls_begin[0]));
+  EXPECT_TRUE(tc.allowed(call_begin[0]));
+  EXPECT_FALSE(tc.allowed(calls_begin[0]));
+  if (tok->bos_id() >= 0) {
+    EXPECT_FALSE(tc.allowed(tok->bos_id()));
+  }
 }
 
 }  // namespace

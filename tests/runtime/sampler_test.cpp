@@ -32,6 +32,26 @@ TEST(Sampler, GreedyPicksTheLowestIdOnATie) {
   EXPECT_EQ(Sampler::argmax(l.data(), 5), 1);
 }
 
+TEST(Sampler, LogitBiasShiftsAndMinus100Bans) {
+  SamplerParams p;
+  p.temperature = 0;
+  p.logit_bias = {{0, -100.0f}, {3, 5.0f}};
+  Sampler greedy(5, p);
+  std::vector<float> l = {9, 3, 3, 2, -1};
+  EXPECT_EQ(greedy.sample(l.data()), 3);  // 2 + 5 beats 3; 0 is banned
+  EXPECT_EQ(l[0], 9.0f);                  // the caller's logits are untouched
+  // Sampling at temperature 1: a banned token never comes out, even as the favourite; a
+  // bias of ln 2 doubles a token's odds (probabilities 1/2, 1/4, ... with 2 and 3 swapped).
+  p.temperature = 1;
+  p.top_p = 1;
+  p.seed = 5;
+  p.logit_bias = {{0, -100.0f}, {2, std::log(2.0f)}};
+  Sampler s(8, p);
+  auto h = histogram(s, halving_logits(8), 4000);
+  EXPECT_EQ(h.count(0), 0u);
+  EXPECT_NEAR(static_cast<double>(h[2]) / h[1], 1.0, 0.15);  // 0.125·2 = 0.25 = p(1)
+}
+
 TEST(Sampler, TopKKeepsOnlyTheKBest) {
   SamplerParams p;
   p.temperature = 1;

@@ -19,8 +19,10 @@ endif()
 # Structured output (response_format, tools) at temperature 1 on the random-weight model,
 # checked with ajv.
 if(ONBOARD_NODE)
-  add_test(NAME server.structured_output
-    COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/structured_output.test.mjs)
-  set_tests_properties(server.structured_output PROPERTIES TIMEOUT 300
-    ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  foreach(name structured_output tool_choice)
+    add_test(NAME server.${name}
+      COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/${name}.test.mjs)
+    set_tests_properties(server.${name} PROPERTIES TIMEOUT 300
+      ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+  endforeach()
 endif()

@@ -12,7 +12,7 @@ VocabTrie::VocabTrie(const text::Tokenizer& tokenizer) : n_vocab_(tokenizer.n_vo
   std::vector<int32_t> ids;
   for (int32_t id = 0; id < n_vocab_; ++id) {
     const auto type = tokenizer.token_type(id);
-    if (type == text::TokenType::kControl || type == text::TokenType::kUnused || is_end(id)) continue;
+    if (type == text::TokenType::kUnused || id == tokenizer.bos_id() || is_end(id)) continue;
     const std::string_view p = tokenizer.token_piece(id);
     if (p.empty()) continue;
     pieces_[static_cast<size_t>(id)] = std::string(p);

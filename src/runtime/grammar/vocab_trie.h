@@ -1,7 +1,9 @@
 // The vocabulary's token byte strings as a trie, so a mask walk visits a prefix shared by many
-// tokens once. Built once per tokenizer. Control tokens (BOS/EOS and other markers whose text is
-// not output) and unused ids are left out; the end-of-generation ids are kept apart, since the
-// grammar allows them only where the output may end.
+// tokens once. Built once per tokenizer. Control tokens are in it by their text: DeepSeek's
+// tool-call markers are control tokens, and a model trained to emit them must be able to where
+// the grammar spells their text (else it is forced to spell the marker out byte by byte, which it
+// never saw). BOS and unused ids are left out; the end-of-generation ids are kept apart, since
+// the grammar allows them only where the output may end.
 #pragma once
 
 #include <cstdint>
