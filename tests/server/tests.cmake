@@ -3,7 +3,9 @@
 # tiny fixture model on a free port of 127.0.0.1 and stops it itself.
 find_program(ONBOARD_NODE node)
 if(ONBOARD_NODE)
-  foreach(name openai_client robustness)
+  # structured_output / tool_choice: response_format, tools, logit_bias at temperature 1 on the
+  # random-weight models, checked with ajv.
+  foreach(name openai_client robustness structured_output tool_choice)
     add_test(NAME server.${name}
       COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/${name}.test.mjs)
     set_tests_properties(server.${name} PROPERTIES TIMEOUT 300
@@ -14,15 +16,4 @@ if(ONBOARD_NODE)
   set_tests_properties(server.robustness PROPERTIES RUN_SERIAL TRUE)
 else()
   message(WARNING "node not found: the server's Node tests are not registered")
-endif()
-
-# Structured output (response_format, tools) at temperature 1 on the random-weight model,
-# checked with ajv.
-if(ONBOARD_NODE)
-  foreach(name structured_output tool_choice)
-    add_test(NAME server.${name}
-      COMMAND ${ONBOARD_NODE} --test --test-reporter=spec ${CMAKE_CURRENT_LIST_DIR}/${name}.test.mjs)
-    set_tests_properties(server.${name} PROPERTIES TIMEOUT 300
-      ENVIRONMENT "ONBOARD_CLI=$<TARGET_FILE:onboard_cli>;ONBOARD_FIXTURES_DIR=${ONBOARD_FIXTURES_DIR};ONBOARD_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
-  endforeach()
 endif()
