@@ -68,6 +68,7 @@ class FacePipeline {
 
  private:
   explicit FacePipeline(std::unique_ptr<State> state);
+  Status detect_into_state(const Image& frame, int n_threads);  // fills State::faces
   std::unique_ptr<State> state_;
 };
 
