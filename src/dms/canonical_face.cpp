@@ -1,5 +1,7 @@
 #include "dms/canonical_face.h"
 
+#include "vision/mediapipe_assets.h"
+
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -168,40 +170,20 @@ Expected<std::string> read_whole_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// The number after `"key":` following position `from` in the loader script.
-Expected<uint64_t> json_number_after(const std::string& js, size_t from, const std::string& key,
-                                     const std::string& where) {
-  const size_t k = js.find("\"" + key + "\"", from);
-  if (k == std::string::npos) return make_error(ErrorCode::kCorrupt, where + ": no \"" + key + "\" after the asset name");
-  size_t p = js.find(':', k);
-  if (p == std::string::npos) return make_error(ErrorCode::kCorrupt, where + ": no value for \"" + key + "\"");
-  ++p;
-  while (p < js.size() && js[p] == ' ') ++p;
-  uint64_t v = 0;
-  size_t digits = 0;
-  for (; p < js.size() && js[p] >= '0' && js[p] <= '9' && digits < 15; ++p, ++digits) v = v * 10 + static_cast<uint64_t>(js[p] - '0');
-  if (digits == 0) return make_error(ErrorCode::kCorrupt, where + ": \"" + key + "\" is not a number");
-  return v;
-}
-
 }  // namespace
 
 Expected<CanonicalFace> load_canonical_face(const std::string& packed_data_path) {
   const std::string suffix = ".data";
   if (packed_data_path.size() <= suffix.size() || packed_data_path.compare(packed_data_path.size() - suffix.size(), suffix.size(), suffix) != 0)
     return make_error(ErrorCode::kInvalidArgument, packed_data_path + ": expected the packed assets file (*.data)");
-  const std::string loader_path = packed_data_path.substr(0, packed_data_path.size() - suffix.size()) + "_loader.js";
+  const std::string loader_path = vision::packed_assets_loader_path(packed_data_path);
   ONBOARD_ASSIGN_OR_RETURN(std::string js, read_whole_file(loader_path));
-  const std::string asset = "geometry_pipeline_metadata_landmarks.binarypb";
-  const size_t at = js.find(asset);
-  if (at == std::string::npos) return make_error(ErrorCode::kNotFound, loader_path + ": does not list " + asset);
-  ONBOARD_ASSIGN_OR_RETURN(uint64_t start, json_number_after(js, at, "start", loader_path));
-  ONBOARD_ASSIGN_OR_RETURN(uint64_t end, json_number_after(js, at, "end", loader_path));
+  ONBOARD_ASSIGN_OR_RETURN(vision::ByteRange range, vision::packed_asset_range(js, "geometry_pipeline_metadata_landmarks.binarypb"));
   ONBOARD_ASSIGN_OR_RETURN(std::string data, read_whole_file(packed_data_path));
-  if (start >= end || end > data.size())
-    return make_error(ErrorCode::kCorrupt, loader_path + ": " + asset + " spans bytes " + std::to_string(start) + ".." +
-                                               std::to_string(end) + " of a " + std::to_string(data.size()) + "-byte " + packed_data_path);
-  return parse_geometry_metadata(data.substr(start, end - start));
+  if (range.start >= range.end || range.end > data.size())
+    return make_error(ErrorCode::kCorrupt, loader_path + ": the face geometry spans bytes " + std::to_string(range.start) + ".." +
+                                               std::to_string(range.end) + " of a " + std::to_string(data.size()) + "-byte " + packed_data_path);
+  return parse_geometry_metadata(data.substr(range.start, range.end - range.start));
 }
 
 }  // namespace onboard::dms
