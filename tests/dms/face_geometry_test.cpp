@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <numbers>
 #include <vector>
 
@@ -89,6 +91,23 @@ TEST(CanonicalFace, BadInputGivesAClearError) {
   auto empty_mesh = parse_geometry_metadata(std::string("\x0a\x00", 2));
   ASSERT_FALSE(empty_mesh.ok());
   EXPECT_NE(empty_mesh.error().message.find("468"), std::string::npos);
+}
+
+TEST(CanonicalFace, ReadsPackedVertexBuffersToo) {
+  // The fuzz seed encodes vertex i as (i, -i, i/2) with packed floats (the npm file uses one tag
+  // per float) and a 3-landmark basis.
+  std::ifstream in(std::string(ONBOARD_SOURCE_DIR) + "/fuzz/corpus/dms_geometry/synthetic_packed.binpb", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  auto f = parse_geometry_metadata(bytes);
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  ASSERT_EQ(f->vertices.size(), 468u);
+  EXPECT_FLOAT_EQ(f->vertices[10].x, 10);
+  EXPECT_FLOAT_EQ(f->vertices[10].y, -10);
+  EXPECT_FLOAT_EQ(f->vertices[467].z, 233.5f);
+  ASSERT_EQ(f->procrustes_basis.size(), 3u);
+  EXPECT_EQ(f->procrustes_basis[1].index, 33);
+  EXPECT_FLOAT_EQ(f->procrustes_basis[1].weight, 0.25f);
+  EXPECT_FALSE(parse_geometry_metadata(bytes.substr(0, 100)).ok());
 }
 
 TEST(HeadPose, RecoversKnownRotationsWithinOneDegree) {
