@@ -29,11 +29,12 @@ RotatedSquare mesh_region(const FaceDetection& face) {
 
 void sample_region(const Image& frame, const RotatedSquare& region, int size, Border border, float scale, float offset,
                    std::vector<uint8_t>& staging, float* out) {
-  // Inverse map (crop pixel -> frame pixel) as an affine matrix for warpAffine.
-  const float k = region.side / static_cast<float>(size);
-  const float c = std::cos(region.rotation) * k, s = std::sin(region.rotation) * k;
+  // Inverse map (crop pixel index -> frame pixel index) for warpAffine. Pixel centres sit at
+  // index + 0.5 in the continuous coordinates of RotatedSquare (as GPU texture sampling does).
+  const double k = region.side / static_cast<double>(size);
+  const double c = std::cos(region.rotation) * k, s = std::sin(region.rotation) * k;
   const Point2 origin = region.to_frame(0, 0);
-  const cv::Matx23d m(c, -s, origin.x, s, c, origin.y);
+  const cv::Matx23d m(c, -s, origin.x + 0.5 * (c - s) - 0.5, s, c, origin.y + 0.5 * (s + c) - 0.5);
   staging.resize(static_cast<size_t>(size) * size * 3);
   const cv::Mat src(frame.height, frame.width, CV_8UC3, const_cast<uint8_t*>(frame.rgb.data()));
   cv::Mat dst(size, size, CV_8UC3, staging.data());

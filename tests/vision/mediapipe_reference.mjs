@@ -1,0 +1,96 @@
+// Independent reference for the vision tests: runs Google's official MediaPipe face detection
+// (short range) and face mesh web solutions (wasm) in headless Chromium on the given images and
+// writes their boxes, keypoints and 468 landmarks in frame pixels as JSON.
+//   node mediapipe_reference.mjs OUT.json IMAGE...
+// Offline: the packages are served from node_modules by a local HTTP server.
+import { createServer } from 'node:http';
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname, resolve, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const [out, ...images] = process.argv.slice(2);
+if (!out || images.length === 0) {
+  console.error('usage: node mediapipe_reference.mjs OUT.json IMAGE...');
+  process.exit(2);
+}
+
+const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.png': 'image/png',
+  '.jpg': 'image/jpeg', '.data': 'application/octet-stream', '.tflite': 'application/octet-stream',
+  '.binarypb': 'application/octet-stream' };
+const page_html = `<!doctype html><html><body>
+<script src="/mp/face_detection/face_detection.js"></script>
+<script src="/mp/face_mesh/face_mesh.js"></script></body></html>`;
+
+const server = createServer(async (req, res) => {
+  try {
+    const url = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let body;
+    if (url === '/') body = Buffer.from(page_html);
+    else if (url.startsWith('/mp/')) body = await readFile(resolve(root, 'node_modules/@mediapipe', url.slice(4)));
+    else if (url.startsWith('/img/')) body = await readFile(images[Number(url.slice(5))]);
+    else throw new Error('not found');
+    res.writeHead(200, { 'Content-Type': url === '/' ? 'text/html' : types[extname(url)] || 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+});
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => { if (process.env.VERBOSE) console.error('page:', m.text()); });
+  await page.goto(base + '/');
+  const results = [];
+  for (let i = 0; i < images.length; ++i) {
+    const r = await page.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const W = img.naturalWidth, H = img.naturalHeight;
+      const locate = (pkg) => (f) => `/mp/${pkg}/${f}`;
+      const det = new FaceDetection({ locateFile: locate('face_detection') });
+      det.setOptions({ model: 'short' });  // its default min score is 0.5 (setting minDetectionConfidence breaks the graph: num_classes lost)
+      let detections = [];
+      det.onResults((res) => { detections = res.detections; });
+      await det.send({ image: img });
+      const mesh = new FaceMesh({ locateFile: locate('face_mesh') });
+      mesh.setOptions({ maxNumFaces: 1, refineLandmarks: false });  // defaults: static input, min detection score 0.5
+      let faces = [];
+      mesh.onResults((res) => { faces = res.multiFaceLandmarks || []; });
+      await mesh.send({ image: img });
+      await det.close();
+      await mesh.close();
+      return {
+        width: W, height: H,
+        detections: detections.map((d) => ({
+          x0: (d.boundingBox.xCenter - d.boundingBox.width / 2) * W,
+          y0: (d.boundingBox.yCenter - d.boundingBox.height / 2) * H,
+          x1: (d.boundingBox.xCenter + d.boundingBox.width / 2) * W,
+          y1: (d.boundingBox.yCenter + d.boundingBox.height / 2) * H,
+          score: d.V ? d.V[0]?.ga : undefined,
+          keypoints: d.landmarks.map((p) => [p.x * W, p.y * H]),
+        })),
+        landmarks: faces.map((f) => f.map((p) => [p.x * W, p.y * H, p.z * W])),
+      };
+    }, `${base}/img/${i}`);
+    r.image = basename(images[i]);
+    results.push(r);
+    console.error(`${r.image}: ${r.detections.length} detections, ${r.landmarks.length} meshes`);
+  }
+  await writeFile(out, JSON.stringify({ reference: 'MediaPipe web solutions (wasm) in headless Chromium',
+    face_detection: '@mediapipe/face_detection short range', face_mesh: '@mediapipe/face_mesh (refineLandmarks: false)',
+    images: results }, null, 1));
+} finally {
+  await browser.close();
+  server.close();
+}
