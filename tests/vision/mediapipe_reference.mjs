@@ -2,7 +2,9 @@
 // (short range) and face mesh web solutions (wasm) in headless Chromium on the given images and
 // writes their boxes, keypoints and 468 landmarks in frame pixels as JSON.
 //   node mediapipe_reference.mjs OUT.json IMAGE...
-// Offline: the packages are served from node_modules by a local HTTP server.
+// Offline: the packages are served from node_modules by a local HTTP server. Its output for the
+// test photos is kept as tests/vision/mediapipe_reference.json (regenerate with `make` target
+// vision.mediapipe_reference_fresh, a slow test, which also checks the file is still current).
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, resolve, dirname, basename } from 'node:path';
@@ -51,45 +53,50 @@ try {
   page.on('console', (m) => { if (process.env.VERBOSE) console.error('page:', m.text()); });
   await page.goto(base + '/');
   const results = [];
+  // One instance of each solution; reset() before every image so the mesh never tracks from the
+  // previous picture (every image goes through detection, as a static image does).
+  await page.evaluate(() => {
+    const locate = (pkg) => (f) => `/mp/${pkg}/${f}`;
+    window.det = new FaceDetection({ locateFile: locate('face_detection') });
+    // Defaults: min score 0.5 (setting minDetectionConfidence loses num_classes in this build).
+    window.det.setOptions({ model: 'short' });
+    window.det.onResults((res) => { window.detections = res.detections; });
+    window.mesh = new FaceMesh({ locateFile: locate('face_mesh') });
+    window.mesh.setOptions({ maxNumFaces: 1, refineLandmarks: false });
+    window.mesh.onResults((res) => { window.faces = res.multiFaceLandmarks || []; });
+  });
   for (let i = 0; i < images.length; ++i) {
     const r = await page.evaluate(async (src) => {
       const img = new Image();
       img.src = src;
       await img.decode();
       const W = img.naturalWidth, H = img.naturalHeight;
-      const locate = (pkg) => (f) => `/mp/${pkg}/${f}`;
-      const det = new FaceDetection({ locateFile: locate('face_detection') });
-      det.setOptions({ model: 'short' });  // its default min score is 0.5 (setting minDetectionConfidence breaks the graph: num_classes lost)
-      let detections = [];
-      det.onResults((res) => { detections = res.detections; });
-      await det.send({ image: img });
-      const mesh = new FaceMesh({ locateFile: locate('face_mesh') });
-      mesh.setOptions({ maxNumFaces: 1, refineLandmarks: false });  // defaults: static input, min detection score 0.5
-      let faces = [];
-      mesh.onResults((res) => { faces = res.multiFaceLandmarks || []; });
-      await mesh.send({ image: img });
-      await det.close();
-      await mesh.close();
+      window.detections = [];
+      window.faces = [];
+      window.det.reset();
+      await window.det.send({ image: img });
+      window.mesh.reset();
+      await window.mesh.send({ image: img });
       return {
         width: W, height: H,
-        detections: detections.map((d) => ({
+        detections: window.detections.map((d) => ({
           x0: (d.boundingBox.xCenter - d.boundingBox.width / 2) * W,
           y0: (d.boundingBox.yCenter - d.boundingBox.height / 2) * H,
           x1: (d.boundingBox.xCenter + d.boundingBox.width / 2) * W,
           y1: (d.boundingBox.yCenter + d.boundingBox.height / 2) * H,
-          score: d.V ? d.V[0]?.ga : undefined,
           keypoints: d.landmarks.map((p) => [p.x * W, p.y * H]),
         })),
-        landmarks: faces.map((f) => f.map((p) => [p.x * W, p.y * H, p.z * W])),
+        landmarks: window.faces.map((f) => f.map((p) => [p.x * W, p.y * H, p.z * W])),
       };
     }, `${base}/img/${i}`);
     r.image = basename(images[i]);
     results.push(r);
     console.error(`${r.image}: ${r.detections.length} detections, ${r.landmarks.length} meshes`);
   }
+  const round = (key, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v);
   await writeFile(out, JSON.stringify({ reference: 'MediaPipe web solutions (wasm) in headless Chromium',
     face_detection: '@mediapipe/face_detection short range', face_mesh: '@mediapipe/face_mesh (refineLandmarks: false)',
-    images: results }, null, 1));
+    images: results }, round) + '\n');
 } finally {
   await browser.close();
   server.close();
