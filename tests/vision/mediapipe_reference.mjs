@@ -3,8 +3,9 @@
 // writes their boxes, keypoints and 468 landmarks in frame pixels as JSON.
 //   node mediapipe_reference.mjs OUT.json IMAGE...
 // Offline: the packages are served from node_modules by a local HTTP server. Its output for the
-// test photos is kept as tests/vision/mediapipe_reference.json (regenerate with `make` target
-// vision.mediapipe_reference_fresh, a slow test, which also checks the file is still current).
+// test photos is kept as tests/vision/mediapipe_reference.json; the slow ctest
+// vision.mediapipe_reference_fresh regenerates it into the build folder and runs the
+// conformance test against the fresh copy.
 import { createServer } from 'node:http';
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname, resolve, dirname, basename } from 'node:path';
