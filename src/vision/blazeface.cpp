@@ -67,8 +67,13 @@ float iou(const RawDetection& a, const RawDetection& b) {
 
 void weighted_nms(std::vector<RawDetection>& remaining, float min_iou, std::vector<RawDetection>& out) {
   out.clear();
-  std::stable_sort(remaining.begin(), remaining.end(),
-                   [](const RawDetection& a, const RawDetection& b) { return a.score > b.score; });
+  // Stable insertion sort, best first: candidates are few, and std::stable_sort would allocate.
+  for (size_t i = 1; i < remaining.size(); ++i) {
+    const RawDetection d = remaining[i];
+    size_t j = i;
+    for (; j > 0 && remaining[j - 1].score < d.score; --j) remaining[j] = remaining[j - 1];
+    remaining[j] = d;
+  }
   // Mark-and-compact in place: no allocation once `remaining` has its capacity.
   size_t n = remaining.size();
   while (n > 0) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
 
 namespace onboard::vision {
 
@@ -28,18 +27,41 @@ RotatedSquare mesh_region(const FaceDetection& face) {
 }
 
 void sample_region(const Image& frame, const RotatedSquare& region, int size, Border border, float scale, float offset,
-                   std::vector<uint8_t>& staging, float* out) {
-  // Inverse map (crop pixel -> frame pixel) as an affine matrix for warpAffine.
+                   float* out) {
+  // Crop pixel index -> frame pixel index. Pixel centres sit at index + 0.5 in the continuous
+  // coordinates of RotatedSquare (as GPU texture sampling does); bilinear in float, like a GPU.
   const float k = region.side / static_cast<float>(size);
   const float c = std::cos(region.rotation) * k, s = std::sin(region.rotation) * k;
   const Point2 origin = region.to_frame(0, 0);
-  const cv::Matx23d m(c, -s, origin.x, s, c, origin.y);
-  staging.resize(static_cast<size_t>(size) * size * 3);
-  const cv::Mat src(frame.height, frame.width, CV_8UC3, const_cast<uint8_t*>(frame.rgb.data()));
-  cv::Mat dst(size, size, CV_8UC3, staging.data());
-  cv::warpAffine(src, dst, m, dst.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
-                 border == Border::kZero ? cv::BORDER_CONSTANT : cv::BORDER_REPLICATE, cv::Scalar());
-  for (size_t i = 0; i < staging.size(); ++i) out[i] = static_cast<float>(staging[i]) * scale + offset;
+  const float bx = origin.x + 0.5f * (c - s) - 0.5f, by = origin.y + 0.5f * (s + c) - 0.5f;
+  const int w = frame.width, h = frame.height;
+  const uint8_t* px = frame.rgb.data();
+  for (int v = 0; v < size; ++v) {
+    for (int u = 0; u < size; ++u) {
+      const float x = c * static_cast<float>(u) - s * static_cast<float>(v) + bx;
+      const float y = s * static_cast<float>(u) + c * static_cast<float>(v) + by;
+      const float xf = std::floor(x), yf = std::floor(y);
+      const float fx = x - xf, fy = y - yf;
+      const int x0 = static_cast<int>(xf), y0 = static_cast<int>(yf);
+      float rgb[3] = {0, 0, 0};
+      for (int dy = 0; dy < 2; ++dy)
+        for (int dx = 0; dx < 2; ++dx) {
+          int xi = x0 + dx, yi = y0 + dy;
+          const float wgt = (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy);
+          if (xi < 0 || xi >= w || yi < 0 || yi >= h) {
+            if (border == Border::kZero) continue;
+            xi = std::clamp(xi, 0, w - 1);
+            yi = std::clamp(yi, 0, h - 1);
+          }
+          const uint8_t* p = px + (static_cast<size_t>(yi) * w + xi) * 3;
+          rgb[0] += wgt * p[0];
+          rgb[1] += wgt * p[1];
+          rgb[2] += wgt * p[2];
+        }
+      float* o = out + (static_cast<size_t>(v) * size + u) * 3;
+      for (int ch = 0; ch < 3; ++ch) o[ch] = rgb[ch] * scale + offset;
+    }
+  }
 }
 
 }  // namespace onboard::vision

@@ -3,8 +3,6 @@
 //   frame = centre + R(rotation) * ((p / size - 0.5) * side).
 #pragma once
 
-#include <vector>
-
 #include "vision/face_pipeline.h"
 
 namespace onboard::vision {
@@ -25,9 +23,9 @@ RotatedSquare mesh_region(const FaceDetection& face);
 
 enum class Border { kZero, kReplicate };
 
-// Samples `region` of `frame` bilinearly into size x size RGB floats, value = pixel * scale + offset.
-// `staging` (size*size*3 bytes) keeps its storage between calls.
+// Samples `region` of `frame` bilinearly into size x size RGB floats, value = pixel * scale + offset
+// (outside the frame: zero pixels or the nearest edge pixel).
 void sample_region(const Image& frame, const RotatedSquare& region, int size, Border border, float scale, float offset,
-                   std::vector<uint8_t>& staging, float* out);
+                   float* out);
 
 }  // namespace onboard::vision

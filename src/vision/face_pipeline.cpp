@@ -18,7 +18,6 @@ struct FacePipeline::State {
   std::vector<Anchor> anchors;
   BlazeFaceOptions options;
   std::unique_ptr<ThreadPool> pool;
-  std::vector<uint8_t> staging;
   std::vector<RawDetection> candidates, kept;
   std::vector<FaceDetection> faces;
 };
@@ -117,7 +116,7 @@ Status FacePipeline::detect_into_state(const Image& frame, int n_threads) {
   State& s = *state_;
   const RotatedSquare box = letterbox_region(frame.width, frame.height);
   // MediaPipe: letterboxed with zero (black) borders, values in [-1, 1].
-  sample_region(frame, box, kDetectorSize, Border::kZero, 2.0f / 255.0f, -1.0f, s.staging, s.detector.input(0));
+  sample_region(frame, box, kDetectorSize, Border::kZero, 2.0f / 255.0f, -1.0f, s.detector.input(0));
   s.detector.run(pool_for(s.pool, n_threads));
   decode_blazeface(s.detector.output(0), s.detector.output(1), s.anchors, s.options, s.candidates, s.kept);
   s.faces.clear();
@@ -141,7 +140,7 @@ Expected<std::optional<FaceLandmarks>> FacePipeline::landmarks(const Image& fram
   State& s = *state_;
   const RotatedSquare roi = mesh_region(face);
   // MediaPipe: replicated borders, values in [0, 1].
-  sample_region(frame, roi, kMeshSize, Border::kReplicate, 1.0f / 255.0f, 0.0f, s.staging, s.mesh.input(0));
+  sample_region(frame, roi, kMeshSize, Border::kReplicate, 1.0f / 255.0f, 0.0f, s.mesh.input(0));
   s.mesh.run(pool_for(s.pool, n_threads));
   FaceLandmarks lm;
   lm.face_presence = 1.0f / (1.0f + std::exp(-s.mesh.output(1)[0]));
