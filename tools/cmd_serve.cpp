@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "gateway/gateway.h"
 #include "server/http_server.h"
+#include "serve_dms.h"
 
 namespace onboard::cli {
 namespace {
@@ -84,6 +85,11 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--upstream-model", upstream_model, "model sent upstream when the request names none of the policy's");
   app.add_option("--policy", policy_file, "privacy policy JSON (config/gateway/README.md); default: the CN policy");
   app.add_option("--gateway-dir", gateway_dir, "folder of the gateway's consent store and audit log");
+  DmsServeOptions dms_options;
+  app.add_option("--dms-camera", dms_options.camera, "run driver monitoring on this V4L2 camera; events on GET /v1/dms/events");
+  app.add_option("--dms-video", dms_options.video, "run driver monitoring on this video (paced like a camera)");
+  app.add_option("--dms-speed", dms_options.speed_kmh, "vehicle speed for the driver monitor's rules, km/h")->capture_default_str();
+  app.add_option("--dms-config", dms_options.config, "driver monitoring thresholds (JSON)");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -152,6 +158,12 @@ int cmd_serve(int argc, char** argv) {
                           gateway_dir, models);
     if (!g.ok()) return fail(g.error());
     so.router = std::move(*g);
+  }
+  std::unique_ptr<DmsService> dms_service;
+  if (dms_options.enabled()) {
+    auto d = start_dms_service(dms_options, so);
+    if (!d.ok()) return fail(d.error());
+    dms_service = std::move(*d);
   }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
