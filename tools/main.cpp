@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"quantize", onboard::cli::cmd_quantize, "convert a model file to a quantization type mixture"},
     {"serve", onboard::cli::cmd_serve, "serve the OpenAI-compatible API (chat, completions, models, metrics)"},
     {"audit", onboard::cli::cmd_audit, "print and verify the privacy gateway's audit log"},
+    {"vehicle", onboard::cli::cmd_vehicle, "run a simulated vehicle as a KUKSA.val v2 databroker (gRPC)"},
 };
 
 void usage() {
