@@ -38,10 +38,7 @@ class KuksaClient final : public Vehicle {
     v2::GetValueRequest req;
     req.mutable_signal_id()->set_path(std::string(path));
     v2::GetValueResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    auto s = stub_->GetValue(&ctx, req, &resp);
-    if (!s.ok()) return from_grpc_status(s, "GetValue " + std::string(path));
+    ONBOARD_TRY(call(&v2::VAL::Stub::GetValue, req, &resp, "GetValue " + std::string(path)));
     return value_from_proto(resp.data_point().value());
   }
 
@@ -50,11 +47,7 @@ class KuksaClient final : public Vehicle {
     req.mutable_signal_id()->set_path(std::string(path));
     *req.mutable_value() = value_to_proto(tree_.find(path), target);
     v2::ActuateResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    auto s = stub_->Actuate(&ctx, req, &resp);
-    if (!s.ok()) return from_grpc_status(s, "Actuate " + std::string(path));
-    return Status::Ok();
+    return call(&v2::VAL::Stub::Actuate, req, &resp, "Actuate " + std::string(path));
   }
 
   Status actuate_batch(const std::vector<std::pair<std::string, VssValue>>& targets) override {
@@ -65,11 +58,7 @@ class KuksaClient final : public Vehicle {
       *one->mutable_value() = value_to_proto(tree_.find(path), value);
     }
     v2::BatchActuateResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    auto s = stub_->BatchActuate(&ctx, req, &resp);
-    if (!s.ok()) return from_grpc_status(s, "BatchActuate");
-    return Status::Ok();
+    return call(&v2::VAL::Stub::BatchActuate, req, &resp, "BatchActuate");
   }
 
   Status publish(std::string_view path, const VssValue& value) override {
@@ -77,11 +66,7 @@ class KuksaClient final : public Vehicle {
     req.mutable_signal_id()->set_path(std::string(path));
     *req.mutable_data_point()->mutable_value() = value_to_proto(tree_.find(path), value);
     v2::PublishValueResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
-    auto s = stub_->PublishValue(&ctx, req, &resp);
-    if (!s.ok()) return from_grpc_status(s, "PublishValue " + std::string(path));
-    return Status::Ok();
+    return call(&v2::VAL::Stub::PublishValue, req, &resp, "PublishValue " + std::string(path));
   }
 
   Expected<uint64_t> subscribe(std::vector<std::string> paths, Callback cb) override {
@@ -129,6 +114,17 @@ class KuksaClient final : public Vehicle {
   }
 
  private:
+  // One unary call with the client's deadline; errors name the call.
+  template <typename Request, typename Response>
+  Status call(grpc::Status (v2::VAL::Stub::*rpc)(grpc::ClientContext*, const Request&, Response*), const Request& req,
+              Response* resp, const std::string& what) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    auto s = (stub_.get()->*rpc)(&ctx, req, resp);
+    if (!s.ok()) return from_grpc_status(s, what);
+    return Status::Ok();
+  }
+
   // One Subscribe call, read by its own thread until cancelled.
   class Stream {
    public:
