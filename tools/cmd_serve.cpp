@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "cli_options.h"
+#include "cockpit/vehicle_routes.h"
+#include "cockpit/vehicle_source.h"
 #include "commands.h"
 #include "gateway/gateway.h"
 #include "server/http_server.h"
@@ -84,6 +86,11 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--upstream-model", upstream_model, "model sent upstream when the request names none of the policy's");
   app.add_option("--policy", policy_file, "privacy policy JSON (config/gateway/README.md); default: the CN policy");
   app.add_option("--gateway-dir", gateway_dir, "folder of the gateway's consent store and audit log");
+  std::string vehicle_spec = "sim", vss_file;
+  app.add_option("--vehicle", vehicle_spec,
+                 "the vehicle behind /v1/vehicle/*: 'sim' (simulated, in-process), a KUKSA.val v2 databroker's "
+                 "host:port, or 'none'");
+  app.add_option("--vss", vss_file, "VSS release JSON (default: " + cockpit::default_vss_file() + ")");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -152,6 +159,16 @@ int cmd_serve(int argc, char** argv) {
                           gateway_dir, models);
     if (!g.ok()) return fail(g.error());
     so.router = std::move(*g);
+  }
+  std::shared_ptr<cockpit::Vehicle> vehicle;
+  if (vehicle_spec != "none") {
+    auto v = cockpit::open_vehicle(vehicle_spec, vss_file);
+    if (!v.ok()) return fail(v.error());
+    vehicle = std::move(*v);
+    std::fprintf(stderr, "onboard: vehicle: %s (%zu VSS signals)\n",
+                 vehicle_spec == "sim" ? "simulated" : ("KUKSA databroker at " + vehicle_spec).c_str(),
+                 vehicle->tree().signals().size());
+    so.extra_routes.push_back(cockpit::vehicle_routes(vehicle));
   }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
