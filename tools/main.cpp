@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"quantize", onboard::cli::cmd_quantize, "convert a model file to a quantization type mixture"},
     {"serve", onboard::cli::cmd_serve, "serve the OpenAI-compatible API (chat, completions, models, metrics)"},
     {"audit", onboard::cli::cmd_audit, "print and verify the privacy gateway's audit log"},
+    {"eval", onboard::cli::cmd_eval, "run an evaluation set (cockpit agent) and print its scores"},
 };
 
 void usage() {
