@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "cli_options.h"
+#include "cockpit/cockpit_routes.h"
+#include "cockpit/simulated_vehicle.h"
 #include "commands.h"
 #include "gateway/gateway.h"
 #include "server/http_server.h"
@@ -84,6 +86,8 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--upstream-model", upstream_model, "model sent upstream when the request names none of the policy's");
   app.add_option("--policy", policy_file, "privacy policy JSON (config/gateway/README.md); default: the CN policy");
   app.add_option("--gateway-dir", gateway_dir, "folder of the gateway's consent store and audit log");
+  bool cockpit = false;
+  app.add_flag("--cockpit", cockpit, "a simulated vehicle and the cockpit agent at POST /v1/cockpit/turn");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -152,6 +156,18 @@ int cmd_serve(int argc, char** argv) {
                           gateway_dir, models);
     if (!g.ok()) return fail(g.error());
     so.router = std::move(*g);
+  }
+  // The cockpit agent over a real-time simulated vehicle; both outlive the server.
+  std::unique_ptr<cockpit::SimulatedVehicle> vehicle;
+  std::unique_ptr<cockpit::CockpitAgent> agent;
+  if (cockpit) {
+    auto tree = cockpit::VssTree::load_json(ONBOARD_VSS_JSON);
+    if (!tree.ok()) return fail(tree.error());
+    cockpit::SimulationOptions sim;
+    sim.realtime = true;
+    vehicle = cockpit::make_simulated_vehicle(std::move(*tree), sim);
+    agent = std::make_unique<cockpit::CockpitAgent>(*vehicle);
+    so.extra_routes.push_back([&agent](httplib::Server& s) { cockpit::install_cockpit_routes(s, *agent); });
   }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
