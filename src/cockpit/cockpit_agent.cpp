@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "cockpit/vss_number.h"
+
 namespace onboard::cockpit {
 namespace {
 
@@ -12,18 +14,6 @@ using Ms = std::chrono::duration<double, std::milli>;
 using SteadyClock = std::chrono::steady_clock;
 
 double ms_since(SteadyClock::time_point t0) { return Ms(SteadyClock::now() - t0).count(); }
-
-bool same_value(const VssValue& a, const VssValue& b) {
-  auto num = [](const VssValue& v) -> std::optional<double> {
-    if (auto* d = std::get_if<double>(&v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    if (auto* u = std::get_if<uint64_t>(&v)) return static_cast<double>(*u);
-    return std::nullopt;
-  };
-  auto x = num(a), y = num(b);
-  if (x && y) return std::fabs(*x - *y) < 1e-3;
-  return a == b;
-}
 
 bool is_yes(std::string_view t) {
   for (std::string_view w : {"确认", "确定", "是的", "好的", "可以", "打开吧", "yes", "confirm", "ok", "sure", "do it"})

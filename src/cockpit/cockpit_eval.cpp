@@ -6,20 +6,10 @@
 #include <fstream>
 #include <set>
 
+#include "cockpit/vss_number.h"
+
 namespace onboard::cockpit {
 namespace {
-
-bool same(const VssValue& a, const VssValue& b) {
-  auto num = [](const VssValue& v) -> std::optional<double> {
-    if (auto* d = std::get_if<double>(&v)) return *d;
-    if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-    if (auto* u = std::get_if<uint64_t>(&v)) return static_cast<double>(*u);
-    return std::nullopt;
-  };
-  auto x = num(a), y = num(b);
-  if (x && y) return std::fabs(*x - *y) < 1e-3;
-  return a == b;
-}
 
 using Snapshot = std::map<std::string, VssValue>;
 
@@ -70,7 +60,7 @@ EvalOutcome judge_item(const EvalItem& item, const EvalHooks& hooks) {
   std::vector<std::string> problems;
   for (const auto& [path, value] : after) {
     auto b = before.find(path);
-    bool changed = b == before.end() || !same(b->second, value);
+    bool changed = b == before.end() || !same_value(b->second, value);
     if (changed && !expected.contains(path)) {
       o.false_actuation = true;
       problems.push_back("touched " + path + " = " + value_to_string(value));
@@ -81,7 +71,7 @@ EvalOutcome judge_item(const EvalItem& item, const EvalHooks& hooks) {
     Expected<VssValue> want = s ? value_from_json(*s, jv) : Expected<VssValue>(make_error(ErrorCode::kNotFound, path));
     auto got = after.find(path);
     if (!want.ok()) problems.push_back("expected value for " + path + ": " + want.error().message);
-    else if (got == after.end() || !same(got->second, *want))
+    else if (got == after.end() || !same_value(got->second, *want))
       problems.push_back(path + " is " + (got == after.end() ? "unavailable" : value_to_string(got->second)) +
                          ", expected " + value_to_string(*want));
   }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cockpit/spoken_number.h"
+#include "cockpit/vss_number.h"
 
 namespace onboard::cockpit {
 namespace {
@@ -185,13 +186,6 @@ bool is_integer_type(VssDatatype t) { return t != VssDatatype::kFloat && t != Vs
 Expected<VssValue> number_value(const VssSignal& s, double x) {
   if (is_integer_type(s.datatype)) return value_from_json(s, nlohmann::json(static_cast<int64_t>(std::lround(x))));
   return value_from_json(s, nlohmann::json(x));
-}
-
-std::optional<double> as_number(const VssValue& v) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  if (auto* u = std::get_if<uint64_t>(&v)) return static_cast<double>(*u);
-  return std::nullopt;
 }
 
 struct Texts { std::string_view zh, en; };

@@ -3,23 +3,17 @@
 #include <optional>
 
 #include "cockpit/safety_rules.h"
+#include "cockpit/vss_number.h"
 
 namespace onboard::cockpit {
 namespace {
 
 constexpr int64_t kGearPark = 126;  // VSS Powertrain.Transmission.SelectedGear: 126 = Park
 
-std::optional<double> number_of(const VssValue& v) {
-  if (auto* d = std::get_if<double>(&v)) return *d;
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
-  if (auto* u = std::get_if<uint64_t>(&v)) return static_cast<double>(*u);
-  return std::nullopt;
-}
-
 bool opens(const VssValue& v) {
   if (auto* b = std::get_if<bool>(&v)) return *b;
   if (auto* s = std::get_if<std::string>(&v)) return *s == "OPEN" || *s == "ONE_SHOT_OPEN" || *s == "TILT_UP";
-  if (auto n = number_of(v)) return *n > 0;
+  if (auto n = as_number(v)) return *n > 0;
   return false;
 }
 
@@ -33,7 +27,7 @@ bool covers(const SafetyRule& r, std::string_view path) {
 std::optional<double> read_number(Vehicle& vehicle, std::string_view path) {
   Expected<VssValue> v = vehicle.get(path);
   if (!v.ok()) return std::nullopt;
-  return number_of(*v);
+  return as_number(*v);
 }
 
 bool read_flag(Vehicle& vehicle, const std::string& path) {
@@ -124,7 +118,7 @@ PolicyDecision SafetyPolicy::check(Vehicle& vehicle, std::string_view path, cons
         break;
       case RuleKind::kLimitAboveSpeed: {
         std::optional<double> speed = read_number(vehicle, "Vehicle.Speed");
-        std::optional<double> n = number_of(value);
+        std::optional<double> n = as_number(value);
         bool too_open = n ? *n > r.limit : opens(value);
         if (too_open && (!speed || *speed > r.threshold)) {
           if (!n) return verdict(d, Verdict::kRefuse, r.id, say(lang, r));
@@ -134,7 +128,7 @@ PolicyDecision SafetyPolicy::check(Vehicle& vehicle, std::string_view path, cons
         break;
       }
       case RuleKind::kRange:
-        if (std::optional<double> n = number_of(value); n && (*n < r.threshold || *n > r.limit))
+        if (std::optional<double> n = as_number(value); n && (*n < r.threshold || *n > r.limit))
           return verdict(d, Verdict::kRefuse, r.id, say(lang, r));
         break;
       case RuleKind::kChildLock: {
