@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli_options.h"
+#include "cockpit/cockpit_routes.h"
 #include "cockpit/vehicle_routes.h"
 #include "cockpit/vehicle_source.h"
 #include "commands.h"
@@ -91,6 +92,8 @@ int cmd_serve(int argc, char** argv) {
                  "the vehicle behind /v1/vehicle/*: 'sim' (simulated, in-process), a KUKSA.val v2 databroker's "
                  "host:port, or 'none'");
   app.add_option("--vss", vss_file, "VSS release JSON (default: " + cockpit::default_vss_file() + ")");
+  bool cockpit = false;  // the agent comes with any vehicle; kept for scripts that pass it
+  app.add_flag("--cockpit", cockpit, "the cockpit agent at POST /v1/cockpit/turn (on whenever --vehicle is not 'none')");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -161,6 +164,9 @@ int cmd_serve(int argc, char** argv) {
     so.router = std::move(*g);
   }
   std::shared_ptr<cockpit::Vehicle> vehicle;
+  std::unique_ptr<cockpit::CockpitAgent> agent;
+  if (cockpit && vehicle_spec == "none")
+    return fail(make_error(ErrorCode::kInvalidArgument, "--cockpit needs a vehicle (--vehicle sim or host:port)"));
   if (vehicle_spec != "none") {
     auto v = cockpit::open_vehicle(vehicle_spec, vss_file);
     if (!v.ok()) return fail(v.error());
@@ -169,6 +175,9 @@ int cmd_serve(int argc, char** argv) {
                  vehicle_spec == "sim" ? "simulated" : ("KUKSA databroker at " + vehicle_spec).c_str(),
                  vehicle->tree().signals().size());
     so.extra_routes.push_back(cockpit::vehicle_routes(vehicle));
+    // The cockpit agent over that vehicle; both outlive the server.
+    agent = std::make_unique<cockpit::CockpitAgent>(*vehicle);
+    so.extra_routes.push_back([&agent](httplib::Server& s) { cockpit::install_cockpit_routes(s, *agent); });
   }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
