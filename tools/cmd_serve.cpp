@@ -11,6 +11,7 @@
 
 #include "cli_options.h"
 #include "cockpit/cockpit_routes.h"
+#include "cockpit/console_routes.h"
 #include "cockpit/vehicle_routes.h"
 #include "cockpit/vehicle_source.h"
 #include "commands.h"
@@ -178,11 +179,13 @@ int cmd_serve(int argc, char** argv) {
     // The cockpit agent over that vehicle; both outlive the server.
     agent = std::make_unique<cockpit::CockpitAgent>(*vehicle);
     so.extra_routes.push_back([&agent](httplib::Server& s) { cockpit::install_cockpit_routes(s, *agent); });
+    so.extra_routes.push_back(cockpit::console_routes(cockpit::default_privacy_report()));
   }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
   if (!port.ok()) return fail(port.error());
   std::printf("onboard: listening on http://%s:%d/v1\n", so.host.c_str(), *port);
+  if (vehicle) std::printf("console: http://%s:%d/console\n", so.host.c_str(), *port);
   std::fflush(stdout);
 
   std::thread signals([&http, sigs] {
