@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,8 @@ struct HarnessFactory {
   std::function<std::unique_ptr<VehicleHarness>()> make;  // nullptr result: the suite skips
   std::string skip_message = "not available";
 };
+
+inline void PrintTo(const HarnessFactory& f, std::ostream* os) { *os << f.name; }
 
 inline std::string harness_name(const testing::TestParamInfo<HarnessFactory>& info) { return info.param.name; }
 
