@@ -38,13 +38,14 @@ fuzz: deps
 	cmake --build build-fuzz -j $(JOBS)
 	bash fuzz/run-all.sh build-fuzz $(or $(FUZZ_SECONDS),30)
 
-# Builds, makes a default model when none is given, and serves the OpenAI-compatible API on
-# it (127.0.0.1:$(PORT); the URL is printed; Ctrl-C stops it).
+# Builds, makes a default model when none is given, and serves the OpenAI-compatible API and
+# the cockpit console (simulated vehicle) on it (127.0.0.1:$(PORT); the URLs are printed; Ctrl-C stops it).
 run: build
 	@if [ -z "$(MODEL)" ] && [ ! -f $(DEFAULT_MODEL) ]; then \
 	  mkdir -p models && \
 	  $(BUILD)/onboard synth --model r1-distill-qwen-1.5b -o $(DEFAULT_MODEL) --type Q4_K_M; fi
 	@echo "onboard: try  curl http://127.0.0.1:$(PORT)/v1/chat/completions -d '{\"messages\":[{\"role\":\"user\",\"content\":\"$(PROMPT)\"}],\"max_tokens\":64}'"
+	@echo "onboard: cockpit console (simulated vehicle)  http://127.0.0.1:$(PORT)/console"
 	$(BUILD)/onboard serve -m $(or $(MODEL),$(DEFAULT_MODEL)) --port $(PORT)
 
 bench: build

@@ -10,6 +10,10 @@
 #include <thread>
 
 #include "cli_options.h"
+#include "cockpit/cockpit_routes.h"
+#include "cockpit/console_routes.h"
+#include "cockpit/vehicle_routes.h"
+#include "cockpit/vehicle_source.h"
 #include "commands.h"
 #include "gateway/gateway.h"
 #include "server/http_server.h"
@@ -90,6 +94,13 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--dms-video", dms_options.video, "run driver monitoring on this video (paced like a camera)");
   app.add_option("--dms-speed", dms_options.speed_kmh, "vehicle speed for the driver monitor's rules, km/h")->capture_default_str();
   app.add_option("--dms-config", dms_options.config, "driver monitoring thresholds (JSON)");
+  std::string vehicle_spec = "sim", vss_file;
+  app.add_option("--vehicle", vehicle_spec,
+                 "the vehicle behind /v1/vehicle/*: 'sim' (simulated, in-process), a KUKSA.val v2 databroker's "
+                 "host:port, or 'none'");
+  app.add_option("--vss", vss_file, "VSS release JSON (default: " + cockpit::default_vss_file() + ")");
+  bool cockpit = false;  // the agent comes with any vehicle; kept for scripts that pass it
+  app.add_flag("--cockpit", cockpit, "the cockpit agent at POST /v1/cockpit/turn (on whenever --vehicle is not 'none')");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -165,10 +176,28 @@ int cmd_serve(int argc, char** argv) {
     if (!d.ok()) return fail(d.error());
     dms_service = std::move(*d);
   }
+  std::shared_ptr<cockpit::Vehicle> vehicle;
+  std::unique_ptr<cockpit::CockpitAgent> agent;
+  if (cockpit && vehicle_spec == "none")
+    return fail(make_error(ErrorCode::kInvalidArgument, "--cockpit needs a vehicle (--vehicle sim or host:port)"));
+  if (vehicle_spec != "none") {
+    auto v = cockpit::open_vehicle(vehicle_spec, vss_file);
+    if (!v.ok()) return fail(v.error());
+    vehicle = std::move(*v);
+    std::fprintf(stderr, "onboard: vehicle: %s (%zu VSS signals)\n",
+                 vehicle_spec == "sim" ? "simulated" : ("KUKSA databroker at " + vehicle_spec).c_str(),
+                 vehicle->tree().signals().size());
+    so.extra_routes.push_back(cockpit::vehicle_routes(vehicle));
+    // The cockpit agent over that vehicle; both outlive the server.
+    agent = std::make_unique<cockpit::CockpitAgent>(*vehicle);
+    so.extra_routes.push_back([&agent](httplib::Server& s) { cockpit::install_cockpit_routes(s, *agent); });
+    so.extra_routes.push_back(cockpit::console_routes(cockpit::default_privacy_report()));
+  }
   server::HttpServer http(std::move(models), std::move(keys), so);
   auto port = http.bind();
   if (!port.ok()) return fail(port.error());
   std::printf("onboard: listening on http://%s:%d/v1\n", so.host.c_str(), *port);
+  if (vehicle) std::printf("console: http://%s:%d/console\n", so.host.c_str(), *port);
   std::fflush(stdout);
 
   std::thread signals([&http, sigs] {

@@ -18,6 +18,8 @@ enum class ErrorCode {
   kIo,                   // the OS refused (open, mmap, read)
   kCancelled,
   kInternal,
+  kUnavailable,       // a service or provider is not there right now (KUKSA: no actuator provider)
+  kPermissionDenied,  // the caller may not do this (KUKSA: token scope)
 };
 
 struct Error {
