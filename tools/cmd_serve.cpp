@@ -11,7 +11,8 @@
 
 #include "cli_options.h"
 #include "cockpit/cockpit_routes.h"
-#include "cockpit/simulated_vehicle.h"
+#include "cockpit/vehicle_routes.h"
+#include "cockpit/vehicle_source.h"
 #include "commands.h"
 #include "gateway/gateway.h"
 #include "server/http_server.h"
@@ -86,8 +87,11 @@ int cmd_serve(int argc, char** argv) {
   app.add_option("--upstream-model", upstream_model, "model sent upstream when the request names none of the policy's");
   app.add_option("--policy", policy_file, "privacy policy JSON (config/gateway/README.md); default: the CN policy");
   app.add_option("--gateway-dir", gateway_dir, "folder of the gateway's consent store and audit log");
-  bool cockpit = false;
-  app.add_flag("--cockpit", cockpit, "a simulated vehicle and the cockpit agent at POST /v1/cockpit/turn");
+  std::string vehicle_spec = "sim", vss_file;
+  app.add_option("--vehicle", vehicle_spec,
+                 "the vehicle behind /v1/vehicle/*: 'sim' (simulated, in-process), a KUKSA.val v2 databroker's "
+                 "host:port, or 'none'");
+  app.add_option("--vss", vss_file, "VSS release JSON (default: " + cockpit::default_vss_file() + ")");
   CLI11_PARSE(app, argc, argv);
 
   if (!aliases.empty() && aliases.size() != model_paths.size())
@@ -157,15 +161,19 @@ int cmd_serve(int argc, char** argv) {
     if (!g.ok()) return fail(g.error());
     so.router = std::move(*g);
   }
-  // The cockpit agent over a real-time simulated vehicle; both outlive the server.
-  std::unique_ptr<cockpit::SimulatedVehicle> vehicle;
+  std::shared_ptr<cockpit::Vehicle> vehicle;
+  if (vehicle_spec != "none") {
+    auto v = cockpit::open_vehicle(vehicle_spec, vss_file);
+    if (!v.ok()) return fail(v.error());
+    vehicle = std::move(*v);
+    std::fprintf(stderr, "onboard: vehicle: %s (%zu VSS signals)\n",
+                 vehicle_spec == "sim" ? "simulated" : ("KUKSA databroker at " + vehicle_spec).c_str(),
+                 vehicle->tree().signals().size());
+    so.extra_routes.push_back(cockpit::vehicle_routes(vehicle));
+  }
+  // The cockpit agent (POST /v1/cockpit/turn) on that vehicle; it outlives the server.
   std::unique_ptr<cockpit::CockpitAgent> agent;
-  if (cockpit) {
-    auto tree = cockpit::VssTree::load_json(ONBOARD_VSS_JSON);
-    if (!tree.ok()) return fail(tree.error());
-    cockpit::SimulationOptions sim;
-    sim.realtime = true;
-    vehicle = cockpit::make_simulated_vehicle(std::move(*tree), sim);
+  if (vehicle) {
     agent = std::make_unique<cockpit::CockpitAgent>(*vehicle);
     so.extra_routes.push_back([&agent](httplib::Server& s) { cockpit::install_cockpit_routes(s, *agent); });
   }

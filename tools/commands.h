@@ -12,4 +12,5 @@ int cmd_quantize(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_audit(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+int cmd_vehicle(int argc, char** argv);
 }  // namespace onboard::cli

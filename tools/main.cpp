@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"serve", onboard::cli::cmd_serve, "serve the OpenAI-compatible API (chat, completions, models, metrics)"},
     {"audit", onboard::cli::cmd_audit, "print and verify the privacy gateway's audit log"},
     {"eval", onboard::cli::cmd_eval, "run an evaluation set (cockpit agent) and print its scores"},
+    {"vehicle", onboard::cli::cmd_vehicle, "run a simulated vehicle as a KUKSA.val v2 databroker (gRPC)"},
 };
 
 void usage() {

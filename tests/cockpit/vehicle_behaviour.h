@@ -30,7 +30,8 @@ class VehicleHarness {
 
 struct HarnessFactory {
   std::string name;
-  std::function<std::unique_ptr<VehicleHarness>()> make;  // nullptr result: skip (message printed)
+  std::function<std::unique_ptr<VehicleHarness>()> make;  // nullptr result: the suite skips
+  std::string skip_message = "not available";
 };
 
 inline std::string harness_name(const testing::TestParamInfo<HarnessFactory>& info) { return info.param.name; }
@@ -69,7 +70,7 @@ class VehicleBehaviour : public testing::TestWithParam<HarnessFactory> {
  protected:
   void SetUp() override {
     harness_ = GetParam().make();
-    if (!harness_) GTEST_SKIP() << GetParam().name << ": not available";
+    if (!harness_) GTEST_SKIP() << GetParam().name << ": " << GetParam().skip_message;
   }
   Vehicle& vehicle() { return harness_->vehicle(); }
   SimulatedVehicle* sim() { return harness_->simulation(); }
