@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "api/c_api_errors.h"
 #include "onboard/onboard.h"
 #include "runtime/chat_prompt.h"
 #include "runtime/grammar/grammar_source.h"
@@ -25,12 +26,12 @@ struct onboard_session {
   std::atomic<bool> cancel{false};
 };
 
+namespace onboard::api {
 namespace {
-
 thread_local std::string g_last_error;
+}  // namespace
 
-onboard_status to_status(onboard::ErrorCode c) {
-  using onboard::ErrorCode;
+onboard_status to_status(ErrorCode c) {
   switch (c) {
     case ErrorCode::kInvalidArgument: return ONBOARD_ERR_INVALID_ARGUMENT;
     case ErrorCode::kNotFound: return ONBOARD_ERR_NOT_FOUND;
@@ -43,25 +44,21 @@ onboard_status to_status(onboard::ErrorCode c) {
   }
 }
 
+void clear_last_error() { g_last_error.clear(); }
+
 onboard_status fail(onboard_status s, std::string message) {
   g_last_error = std::move(message);
   return s;
 }
-onboard_status fail(const onboard::Error& e) { return fail(to_status(e.code), e.message); }
 
-template <typename Fn>
-onboard_status guarded(Fn&& fn) {
-  try {
-    g_last_error.clear();
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return fail(ONBOARD_ERR_INTERNAL, "out of memory");
-  } catch (const std::exception& e) {
-    return fail(ONBOARD_ERR_INTERNAL, std::string("internal error: ") + e.what());
-  } catch (...) {
-    return fail(ONBOARD_ERR_INTERNAL, "internal error");
-  }
-}
+const char* last_error() { return g_last_error.c_str(); }
+
+}  // namespace onboard::api
+
+namespace {
+
+using onboard::api::fail;
+using onboard::api::guarded;
 
 onboard_status run_generation(onboard_session* s, const std::vector<int32_t>& prompt, int32_t max_tokens,
                               onboard_token_callback cb, void* user) {
@@ -105,7 +102,7 @@ onboard_status set_constraint(onboard_session* s, const char* text, const char* 
 
 extern "C" {
 
-const char* onboard_last_error(void) { return g_last_error.c_str(); }
+const char* onboard_last_error(void) { return onboard::api::last_error(); }
 
 const char* onboard_status_name(onboard_status s) {
   switch (s) {
