@@ -115,7 +115,7 @@ class Flatbuffer {
   Expected<std::vector<int>> int_vector(const Table& t, int index, const std::string& where) const {
     ONBOARD_ASSIGN_OR_RETURN(Vector v, vector_field(t, index, 4, where));
     std::vector<int> out(v.size);
-    std::memcpy(out.data(), b_.data() + v.pos, 4 * static_cast<size_t>(v.size));
+    if (v.size != 0) std::memcpy(out.data(), b_.data() + v.pos, 4 * static_cast<size_t>(v.size));
     return out;
   }
 
