@@ -56,7 +56,10 @@ Expected<DmsConfig> DmsConfig::from_json(const std::string& text, const std::str
   if (j.is_discarded()) return make_error(ErrorCode::kInvalidArgument, where + ": not valid JSON");
   if (!j.is_object()) return make_error(ErrorCode::kInvalidArgument, where + ": expected a JSON object");
   DmsConfig c;
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named copies, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     const NamedField* f = nullptr;
     for (const auto& candidate : kFields)
       if (key == candidate.name) f = &candidate;
