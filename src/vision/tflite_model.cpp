@@ -174,50 +174,49 @@ Status read_options(const Flatbuffer& fb, const Table& op_table, TfliteOperator&
   const Table& o = *opt;
   auto i32 = [&](int idx, int32_t dflt) { return fb.field_scalar<int32_t>(o, idx, dflt, where); };
   auto i8 = [&](int idx) { return fb.field_scalar<int8_t>(o, idx, 0, where); };
+  auto activation_at = [&](int idx) -> Status {
+    ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(idx));
+    ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+    return Status::Ok();
+  };
+  // The convolutions and the pool open their options alike: padding, stride_w, stride_h.
+  auto window_head = [&]() -> Status {
+    ONBOARD_ASSIGN_OR_RETURN(int8_t pad, i8(0));
+    ONBOARD_ASSIGN_OR_RETURN(op.padding, accepted_padding(pad, where));
+    ONBOARD_ASSIGN_OR_RETURN(op.stride_w, i32(1, 1));
+    ONBOARD_ASSIGN_OR_RETURN(op.stride_h, i32(2, 1));
+    return Status::Ok();
+  };
   switch (op.code) {
     case OpCode::kConv2d: {
-      ONBOARD_ASSIGN_OR_RETURN(int8_t pad, i8(0));
-      ONBOARD_ASSIGN_OR_RETURN(op.padding, accepted_padding(pad, where));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_w, i32(1, 1));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_h, i32(2, 1));
-      ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(3));
-      ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+      ONBOARD_TRY(window_head());
+      ONBOARD_TRY(activation_at(3));
       ONBOARD_ASSIGN_OR_RETURN(op.dilation_w, i32(4, 1));
       ONBOARD_ASSIGN_OR_RETURN(op.dilation_h, i32(5, 1));
       break;
     }
     case OpCode::kDepthwiseConv2d: {
-      ONBOARD_ASSIGN_OR_RETURN(int8_t pad, i8(0));
-      ONBOARD_ASSIGN_OR_RETURN(op.padding, accepted_padding(pad, where));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_w, i32(1, 1));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_h, i32(2, 1));
+      ONBOARD_TRY(window_head());
       ONBOARD_ASSIGN_OR_RETURN(op.depth_multiplier, i32(3, 1));
-      ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(4));
-      ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+      ONBOARD_TRY(activation_at(4));
       ONBOARD_ASSIGN_OR_RETURN(op.dilation_w, i32(5, 1));
       ONBOARD_ASSIGN_OR_RETURN(op.dilation_h, i32(6, 1));
       break;
     }
     case OpCode::kMaxPool2d: {
-      ONBOARD_ASSIGN_OR_RETURN(int8_t pad, i8(0));
-      ONBOARD_ASSIGN_OR_RETURN(op.padding, accepted_padding(pad, where));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_w, i32(1, 1));
-      ONBOARD_ASSIGN_OR_RETURN(op.stride_h, i32(2, 1));
+      ONBOARD_TRY(window_head());
       ONBOARD_ASSIGN_OR_RETURN(op.filter_w, i32(3, 1));
       ONBOARD_ASSIGN_OR_RETURN(op.filter_h, i32(4, 1));
-      ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(5));
-      ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+      ONBOARD_TRY(activation_at(5));
       break;
     }
     case OpCode::kConcatenation: {
       ONBOARD_ASSIGN_OR_RETURN(op.axis, i32(0, 0));
-      ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(1));
-      ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+      ONBOARD_TRY(activation_at(1));
       break;
     }
     case OpCode::kAdd: {
-      ONBOARD_ASSIGN_OR_RETURN(int8_t act, i8(0));
-      ONBOARD_ASSIGN_OR_RETURN(op.activation, accepted_activation(act, where));
+      ONBOARD_TRY(activation_at(0));
       break;
     }
     default: break;
