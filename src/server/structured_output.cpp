@@ -1,6 +1,7 @@
 #include "server/structured_output.h"
 
 #include "runtime/grammar/gbnf_parser.h"
+#include "runtime/grammar/matcher.h"
 #include "runtime/grammar/tool_call_grammar.h"
 
 namespace onboard::server {
@@ -105,6 +106,13 @@ bool build_output_constraint(const CompletionRequest& cr, OutputConstraint& out,
     return false;
   }
   out.grammar = std::make_shared<const runtime::grammar::Grammar>(std::move(*grammar));
+  if (runtime::grammar::Matcher(out.grammar).exhausted()) {
+    err = ApiError{400, "the grammar built from this request is too ambiguous to enforce (its start expands past " +
+                            std::to_string(runtime::grammar::kExpandBudget) + " parse steps); simplify nested anyOf/repetition",
+                   "invalid_request_error", param, ""};
+    out.grammar.reset();
+    return false;
+  }
   return true;
 }
 

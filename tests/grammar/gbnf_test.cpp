@@ -60,6 +60,25 @@ TEST(Gbnf, RecursiveRules) {
   check({"root ::= item (\",\" item)*\nitem ::= [0-9]+ | \"[\" root \"]\"", {"1", "1,2", "[1,[2,3]],4"}, {"1,", "[1", ""}});
 }
 
+// Nested repetition makes the stack expansion exponential ((x+)+ ... +: 2^depth paths). The
+// matcher cuts it at kExpandBudget and says so, instead of hanging; what it keeps is a subset
+// of the stacks, so it still never accepts a string outside the grammar.
+TEST(Gbnf, ExponentialExpansionIsCutAndStaysSound) {
+  const auto deep = compile("root ::= (\"a\" | [b-d]){2,7}" + std::string(100, '+') + "* [^x-z]?");
+  ASSERT_TRUE(deep);
+  Matcher m(deep);
+  EXPECT_FALSE(m.accept_bytes("x"));
+  for (char c : std::string("abcdabcd")) m.accept_bytes(std::string_view(&c, 1));
+  EXPECT_TRUE(m.exhausted());
+  EXPECT_FALSE(m.accept_bytes("xx"));
+  // A few levels stay well inside the budget and match exactly.
+  const auto shallow = compile("root ::= ((\"a\" | \"b\")+)+ \"c\"");
+  Matcher s(shallow);
+  EXPECT_FALSE(s.exhausted());
+  EXPECT_TRUE(matches(shallow, "abbac"));
+  EXPECT_FALSE(matches(shallow, "c"));
+}
+
 TEST(Gbnf, ErrorsNameLineAndColumn) {
   struct Bad {
     const char* grammar;

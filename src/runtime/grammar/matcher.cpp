@@ -37,6 +37,8 @@ bool StackOps::equal(int32_t a, int32_t b) const {
 }
 
 void StackOps::add_unique(int32_t s, std::vector<int32_t>& out) const {
+  const auto cost = static_cast<uint32_t>(std::min<size_t>(out.size(), budget));
+  budget -= cost;
   for (int32_t o : out)
     if (equal(o, s)) return;
   out.push_back(s);
@@ -44,6 +46,11 @@ void StackOps::add_unique(int32_t s, std::vector<int32_t>& out) const {
 
 void StackOps::expand(uint32_t pos, int32_t parent, std::vector<int32_t>& out) const {
   for (;;) {
+    if (budget == 0) {
+      exhausted = true;
+      return;
+    }
+    --budget;
     const Elem& e = g->elems[pos];
     if (e.kind == ElemKind::kEnd) {
       if (parent == kCompleteStack) {
@@ -76,6 +83,7 @@ void StackOps::expand(uint32_t pos, int32_t parent, std::vector<int32_t>& out) c
 
 void StackOps::advance(const std::vector<int32_t>& in, uint8_t byte, std::vector<int32_t>& out) const {
   out.clear();
+  budget = kExpandBudget;
   for (int32_t s : in) {
     if (s == kCompleteStack) continue;
     const StackNode n = (*arena)[static_cast<size_t>(s)];
@@ -124,6 +132,7 @@ void Matcher::reset() {
   stacks_.clear();
   StackOps ops{grammar_.get(), &arena_};
   for (uint32_t alt : grammar_->rule_alts[grammar_->root]) ops.expand(alt, kCompleteStack, stacks_);
+  exhausted_ = ops.exhausted;
   sort_stacks();
 }
 
@@ -139,6 +148,7 @@ bool Matcher::accept_bytes(std::string_view bytes) {
     }
     cur_.swap(next_);
   }
+  exhausted_ = exhausted_ || ops.exhausted;
   stacks_.swap(cur_);
   compact();
   return true;

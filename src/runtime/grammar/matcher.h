@@ -35,10 +35,18 @@ struct Utf8Partial {
 // Bytes the stack with this top can take next (a superset inside a code point).
 ByteSet next_bytes(const Grammar& g, const StackNode& top);
 
+// Work one byte's expansion may do (stack steps plus duplicate comparisons). Nested repetition
+// such as (x+)+...+ makes expansion exponential; past this budget the expansion stops, so the
+// stack set is a subset: the matcher may then reject a valid continuation but never accepts
+// an invalid one, and no grammar can hang generation.
+inline constexpr uint32_t kExpandBudget = 1u << 16;
+
 // Stack operations over one node arena (free functions so the mask walk can reuse them).
 struct StackOps {
   const Grammar* g;
   std::vector<StackNode>* arena;
+  mutable uint32_t budget = kExpandBudget;  // spent by expand; refilled per byte by advance
+  mutable bool exhausted = false;           // some expansion was cut short
 
   // The stack "continue at pos, then parent", resolved until every resulting stack has a byte
   // terminal on top or is complete; added to `out` unless an equal stack is there.
@@ -59,6 +67,8 @@ class Matcher {
   bool accepting() const;
   // No continuation exists (only after a rejected start; accept_bytes never leaves it so).
   bool dead() const { return stacks_.empty(); }
+  // An expansion ran out of kExpandBudget: the grammar is too ambiguous to match exactly.
+  bool exhausted() const { return exhausted_; }
   void reset();
 
   const Grammar& grammar() const { return *grammar_; }
@@ -76,6 +86,7 @@ class Matcher {
   std::shared_ptr<const Grammar> grammar_;
   std::vector<StackNode> arena_;
   std::vector<int32_t> stacks_;
+  bool exhausted_ = false;
   // Scratch of accept_bytes/compact, kept so that advancing over a token allocates nothing once
   // their capacity is reached: the stacks being advanced, the stacks after the next byte, the
   // arena compact() builds (swapped with arena_) and its old-to-new node map.
